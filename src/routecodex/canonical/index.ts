@@ -7,3 +7,5 @@ export * from './response.js';
 export * from './stream.js';
 export * from './tool.js';
 export * from './usage.js';
+export * from './accumulate.js';
+export * from './token-estimate.js';

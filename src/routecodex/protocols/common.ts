@@ -1,6 +1,7 @@
 /** Helpers shared by the protocol codecs. Pure functions only. */
 import { randomBytes } from 'node:crypto';
 import type { ImageSource, ReasoningEffort } from '../canonical/index.js';
+import { GatewayError, type UpstreamFailure } from '../canonical/index.js';
 
 /** `data:<mediaType>;base64,<data>` → base64 image source; anything else → URL source. */
 export function imageSourceFromUrl(url: string): ImageSource {
@@ -127,4 +128,97 @@ export function budgetToEffort(budget: number): ReasoningEffort {
 /** Seconds since the epoch (OpenAI `created` fields). */
 export function unixSeconds(ms: number): number {
   return Math.floor(ms / 1000);
+}
+
+/**
+ * The client-facing HTTP status (and `retry-after` header) of a failure, the same for every inbound
+ * protocol: GatewayError → its status; rate_limit/quota → 429 (+ retry-after in seconds, rounded up,
+ * when a wait or reset is known); client_error/context_length with an upstream 4xx → that status;
+ * unavailable → 503; anything else → 502.
+ */
+export function clientFailureStatus(
+  error: UpstreamFailure | GatewayError,
+  now = Date.now(),
+): { status: number; headers?: Record<string, string> } {
+  if (error instanceof GatewayError) return { status: error.status };
+  switch (error.class) {
+    case 'rate_limit':
+    case 'quota': {
+      const waitMs = error.retryAfterMs ?? (error.quotaResetAt !== undefined ? error.quotaResetAt - now : undefined);
+      if (waitMs === undefined) return { status: 429 };
+      return { status: 429, headers: { 'retry-after': String(Math.max(0, Math.ceil(waitMs / 1000))) } };
+    }
+    case 'client_error':
+    case 'context_length':
+      if (error.status !== undefined && error.status >= 400 && error.status < 500) return { status: error.status };
+      return { status: 502 };
+    case 'unavailable':
+      return { status: 503 };
+    default:
+      return { status: 502 };
+  }
+}
+
+/**
+ * The message a client sees for a failure: names the providerKey tried, the upstream status and the
+ * upstream message when known, e.g. "upstream openai.key1.gpt-4.1 returned 500: boom".
+ */
+export function clientFailureMessage(error: UpstreamFailure | GatewayError): string {
+  if (error instanceof GatewayError || error.class === 'unavailable') return error.message;
+  const who = error.providerKey !== undefined ? `upstream ${error.providerKey}` : 'upstream';
+  const what = error.status !== undefined ? `returned ${error.status}` : `failed (${error.class})`;
+  return error.message ? `${who} ${what}: ${error.message}` : `${who} ${what}`;
+}
+
+/** The fields of a zod 4 issue that `gatewayErrorFromZod` reads (structural, so this file needs no zod import). */
+export interface ValidationIssueLike {
+  readonly code: string;
+  readonly path: PropertyKey[];
+  readonly message: string;
+  readonly expected?: unknown;
+  readonly errors?: ReadonlyArray<ReadonlyArray<ValidationIssueLike>>;
+}
+
+/** A JSON path like `messages[2].content[0].text` (empty string for the root). */
+export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out === '' ? String(seg) : `.${String(seg)}`;
+  }
+  return out;
+}
+
+/**
+ * Turns the first issue of a failed zod parse (`result.error.issues`) into a 400 `invalid_request_error`
+ * GatewayError whose message says what is wrong and where, and whose `param` is the JSON path. For a
+ * union, it reports the branch that got furthest, or "expected string or array" when all failed at the top.
+ */
+export function gatewayErrorFromZod(issues: ReadonlyArray<ValidationIssueLike>): GatewayError {
+  const first = issues[0];
+  if (first === undefined) return new GatewayError(400, 'invalid_request_error', 'Invalid request body');
+  const { path, message } = describeValidationIssue(first, []);
+  const where = jsonPath(path);
+  return new GatewayError(400, 'invalid_request_error', where ? `${where}: ${message}` : `request body: ${message}`, where || undefined);
+}
+
+function describeValidationIssue(
+  issue: ValidationIssueLike,
+  prefix: PropertyKey[],
+): { path: PropertyKey[]; message: string } {
+  const path = [...prefix, ...issue.path];
+  const branches = (issue.errors ?? []).map((b) => b[0]).filter((i): i is ValidationIssueLike => i !== undefined);
+  if (issue.code === 'invalid_union' && branches.length > 0) {
+    const deepest = branches.reduce((a, b) => (b.path.length > a.path.length ? b : a));
+    if (deepest.path.length > 0 || branches.length === 1) return describeValidationIssue(deepest, path);
+    const expected = [...new Set(branches.map((b) => (b.code === 'invalid_type' ? String(b.expected) : '')))];
+    const received = /received (\w+)/.exec(deepest.message)?.[1];
+    if (!expected.includes('')) {
+      return { path, message: `expected ${expected.join(' or ')}${received ? `, received ${received}` : ''}` };
+    }
+    // A union with its own (custom) message says it best; zod's generic one does not.
+    if (issue.message !== 'Invalid input') return { path, message: issue.message };
+    return describeValidationIssue(deepest, path);
+  }
+  return { path, message: issue.message.replace(/^Invalid input: /, '') };
 }

@@ -1,0 +1,176 @@
+/**
+ * One attempt at one target: send, and read until the attempt is decided. A JSON reply is decided when
+ * its body is read and decoded; a stream when its first content event arrives (the commit point) — any
+ * failure before that is reported back so the executor can try the next target invisibly.
+ */
+import type { Dispatcher } from 'undici';
+import { UpstreamFailure, isContentEvent, type CanonicalResponse, type StreamEvent } from '../canonical/index.js';
+import { SseParser } from '../protocols/sse.js';
+import type { StreamDecoder } from '../protocols/types.js';
+import type { ProviderRuntime } from '../providers/provider-runtime.js';
+import { AttemptTimer } from './attempt-timer.js';
+import type { Candidate, ExchangeContext } from './exchange-types.js';
+import { failureFromThrown } from './network-failure.js';
+
+/** Upstream SSE events read before the commit point, replayed to the client once it commits. */
+export interface HeldFrame {
+  raw: string;
+  events: StreamEvent[];
+}
+
+export interface CommittedStream {
+  kind: 'stream';
+  held: HeldFrame[];
+  body: AsyncIterator<Buffer>;
+  parser: SseParser;
+  decoder: StreamDecoder;
+  /** The upstream ended before any content, cleanly: nothing more to read. */
+  ended: boolean;
+}
+
+export interface JsonReply {
+  kind: 'json';
+  /** Upstream bytes, forwarded as-is in passthrough. */
+  raw: string;
+  response: CanonicalResponse;
+}
+
+export type AttemptResult =
+  | { ok: true; passthrough: boolean; status: number; reply: JsonReply | CommittedStream; timer: AttemptTimer }
+  | { ok: false; passthrough: boolean; failure: UpstreamFailure; clientAborted: boolean };
+
+function bodyFor(ctx: ExchangeContext, runtime: ProviderRuntime, model: string): { path: string; body: string; passthrough: boolean } {
+  const raw = ctx.passthroughBody(runtime.spec);
+  if (raw) {
+    return { path: runtime.codec.requestPath(model, ctx.canonical.stream), body: JSON.stringify({ ...raw, model }), passthrough: true };
+  }
+  const encoded = runtime.codec.encodeRequest(ctx.canonical, model);
+  return { path: encoded.path, body: JSON.stringify(encoded.body), passthrough: false };
+}
+
+async function readText(body: Dispatcher.ResponseData['body']): Promise<string> {
+  return body.text();
+}
+
+function parseMaybeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export async function runAttempt(ctx: ExchangeContext, runtime: ProviderRuntime, candidate: Candidate): Promise<AttemptResult> {
+  const { path, body, passthrough } = bodyFor(ctx, runtime, candidate.spec.model);
+  const stream = ctx.canonical.stream;
+  let secret: string | undefined;
+  try {
+    secret = await runtime.credentials.secret();
+  } catch (e) {
+    const failure = new UpstreamFailure({ class: 'auth', providerKey: candidate.providerKey, message: `no usable credential: ${(e as Error).message}` });
+    return { ok: false, passthrough, failure, clientAborted: false };
+  }
+  // One replay after a credential refresh (OAuth 401/403).
+  for (let send = 0; ; send++) {
+    const timer = new AttemptTimer(candidate.providerKey, ctx.signal);
+    const fail = (failure: UpstreamFailure): AttemptResult => {
+      timer.dispose();
+      failure.providerKey ??= candidate.providerKey;
+      return { ok: false, passthrough, failure, clientAborted: ctx.signal.aborted };
+    };
+    timer.arm(stream ? ctx.failover.ttfbTimeoutMs : ctx.failover.nonStreamTimeoutMs, stream ? 'no first content' : 'no complete response');
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await runtime.send({ path, body, stream, signal: timer.signal, secret, forwardHeaders: ctx.forwardHeaders(runtime.spec) });
+    } catch (e) {
+      return fail(timer.timeoutFailure ?? failureFromThrown(e, candidate.providerKey, 'connect'));
+    }
+    if (res.statusCode >= 400) {
+      let text = '';
+      try {
+        text = await readText(res.body);
+      } catch (e) {
+        return fail(timer.timeoutFailure ?? failureFromThrown(e, candidate.providerKey, 'body'));
+      }
+      const failure = runtime.codec.decodeError(res.statusCode, parseMaybeJson(text), res.headers);
+      failure.providerKey = candidate.providerKey;
+      if (failure.class === 'auth' && send === 0 && (await runtime.credentials.refreshAfterAuthFailure(secret))) {
+        timer.dispose();
+        secret = await runtime.credentials.secret();
+        continue;
+      }
+      return fail(failure);
+    }
+    try {
+      if (!stream) {
+        const raw = await readText(res.body);
+        const parsed = parseMaybeJson(raw);
+        if (typeof parsed === 'string') {
+          return fail(new UpstreamFailure({ class: 'malformed', providerKey: candidate.providerKey, message: 'upstream answered 200 with a body that is not JSON' }));
+        }
+        const response = runtime.codec.decodeResponse(parsed);
+        timer.clear();
+        return { ok: true, passthrough, status: res.statusCode, reply: { kind: 'json', raw, response }, timer };
+      }
+      return await readUntilCommit(res, runtime, candidate, timer, passthrough, fail);
+    } catch (e) {
+      return fail(timer.timeoutFailure ?? failureFromThrown(e, candidate.providerKey, 'body'));
+    }
+  }
+}
+
+async function readUntilCommit(
+  res: Dispatcher.ResponseData,
+  runtime: ProviderRuntime,
+  candidate: Candidate,
+  timer: AttemptTimer,
+  passthrough: boolean,
+  fail: (f: UpstreamFailure) => AttemptResult,
+): Promise<AttemptResult> {
+  const body = (res.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const parser = new SseParser();
+  const decoder = runtime.codec.createStreamDecoder();
+  const held: HeldFrame[] = [];
+  const commit = (ended: boolean): AttemptResult => ({
+    ok: true,
+    passthrough,
+    status: res.statusCode,
+    reply: { kind: 'stream', held, body, parser, decoder, ended },
+    timer,
+  });
+  for (;;) {
+    const chunk = await body.next();
+    const sseEvents = chunk.done ? parser.end() : parser.push(chunk.value);
+    let committed = false;
+    for (const sse of sseEvents) {
+      const events = decoder.push(sse);
+      // After the first content event, the rest of the chunk belongs to the committed stream (errors included).
+      if (!committed) {
+        const error = events.find((e) => e.type === 'error');
+        if (error?.type === 'error') return fail(error.failure);
+        committed = events.some(isContentEvent);
+      }
+      held.push({ raw: sse.raw, events });
+    }
+    if (committed && !chunk.done) return commit(false);
+    if (committed && chunk.done) {
+      held.push({ raw: '', events: decoder.end() });
+      return commit(true);
+    }
+    if (chunk.done) {
+      const tail = decoder.end();
+      const error = tail.find((e) => e.type === 'error');
+      if (error?.type === 'error') {
+        const f = error.failure;
+        return fail(
+          f.class === 'stream_broken'
+            ? new UpstreamFailure({ class: 'stream_broken', providerKey: candidate.providerKey, message: `stream ended before its first content event: ${f.message}` })
+            : f,
+        );
+      }
+      // A complete stream with no content (an empty reply) is a legitimate answer.
+      held.push({ raw: '', events: tail });
+      return commit(true);
+    }
+  }
+}

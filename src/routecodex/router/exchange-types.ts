@@ -1,0 +1,84 @@
+/** The types one client exchange moves through: candidates in, attempts made, a report out. */
+import type { CanonicalRequest, FailureClass, UpstreamFailure, Usage } from '../canonical/index.js';
+import type { ProviderKeySpec, RuntimeSpec } from '../config/resolved.js';
+import type { FailoverConfig } from '../config/schema.js';
+import type { InboundCodec } from '../protocols/types.js';
+
+export interface Candidate {
+  providerKey: string;
+  spec: ProviderKeySpec;
+}
+
+/** Hands out the next target to try; the router applies pools, strategy and health at each call. */
+export interface CandidateSource {
+  readonly route: string;
+  next(tried: ReadonlySet<string>): Candidate | undefined;
+  /** Why nothing (more) could be picked, for the error the client gets. */
+  exhaustedReason(): UpstreamFailure | undefined;
+}
+
+/** Where attempt outcomes go (the HealthManager). */
+export interface HealthReporter {
+  reportFailure(providerKey: string, failure: UpstreamFailure): void;
+  reportSuccess(providerKey: string): void;
+  /** The attempt says nothing about the key (client error, client gone): only frees a probe slot. */
+  reportNeutral(providerKey: string): void;
+}
+
+export interface AttemptRecord {
+  providerKey: string;
+  startedAt: number;
+  durationMs: number;
+  outcome: 'ok' | FailureClass;
+  status?: number;
+  message?: string;
+  passthrough: boolean;
+}
+
+export interface ExchangeReport {
+  requestId: string;
+  protocol: string;
+  route: string;
+  stream: boolean;
+  attempts: AttemptRecord[];
+  /** The providerKey that served the client, if any did. */
+  providerKey?: string;
+  /** HTTP status the client got. */
+  status: number;
+  /** True when a stream was committed and later failed (the client got an in-band error event). */
+  brokenAfterCommit: boolean;
+  clientAborted: boolean;
+  usage?: Usage;
+  /** The reply finished without a tool call (a stopMessage follow-up may apply). */
+  finishedWithoutToolCall: boolean;
+  durationMs: number;
+  failure?: ReturnType<UpstreamFailure['toJSON']>;
+}
+
+/** The client side of the exchange: an HTTP response that can be answered once, as JSON or as a stream. */
+export interface ClientWriter {
+  readonly closed: boolean;
+  sendJson(status: number, headers: Record<string, string>, body: string | Uint8Array): void;
+  startStream(headers: Record<string, string>): void;
+  /** Resolves once the chunk is written (waits for drain under backpressure). */
+  write(chunk: string): Promise<void>;
+  end(): void;
+}
+
+export interface ExchangeContext {
+  requestId: string;
+  inbound: InboundCodec;
+  canonical: CanonicalRequest;
+  /**
+   * The body to forward unchanged (but for `model`) when the runtime speaks the client's protocol, or
+   * undefined to translate through the canonical model for this runtime.
+   */
+  passthroughBody(runtime: RuntimeSpec): Record<string, unknown> | undefined;
+  /** Client headers to forward to a runtime of this protocol. */
+  forwardHeaders(runtime: RuntimeSpec): Record<string, string> | undefined;
+  /** Id the client sees for a translated response. */
+  responseId: string;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+  failover: FailoverConfig;
+}

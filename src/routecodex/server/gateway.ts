@@ -1,0 +1,22 @@
+/** Everything a request handler needs, built once per server from the resolved config. */
+import type { Logger } from '../../shared/logger.js';
+import type { ResolvedConfig } from '../config/resolved.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import type { ExchangeReport, HealthReporter } from '../router/exchange-types.js';
+import type { Router } from '../router/router.js';
+import type { ApiKeyCheck } from './auth.js';
+
+export interface ExchangeObserver {
+  exchangeFinished(report: ExchangeReport): void;
+}
+
+export interface Gateway {
+  config: ResolvedConfig;
+  providers: ProviderRegistry;
+  router: Router;
+  health: HealthReporter;
+  apiKeys: ApiKeyCheck;
+  logger: Logger;
+  observers: ExchangeObserver[];
+  version: string;
+}

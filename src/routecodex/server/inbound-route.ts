@@ -1,0 +1,85 @@
+/**
+ * The three inbound endpoints: parse and decode the client's request, plan the route, run the
+ * failover executor, and log one structured line per exchange. Every error reaches the client in its
+ * own protocol.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError, UpstreamFailure, type InboundProtocolId } from '../canonical/index.js';
+import type { RuntimeSpec } from '../config/resolved.js';
+import { inboundCodec } from '../protocols/registry.js';
+import { newId } from '../../shared/ids.js';
+import { executeExchange, sendError } from '../router/executor.js';
+import type { ExchangeContext } from '../router/exchange-types.js';
+import { RawClientWriter } from './client-writer.js';
+import type { Gateway } from './gateway.js';
+import { parseJsonBody } from './request-body.js';
+
+const RESPONSE_ID_PREFIX: Record<InboundProtocolId, string> = {
+  'openai-chat': 'chatcmpl-',
+  'openai-responses': 'resp_',
+  'anthropic-messages': 'msg_',
+};
+
+/** Client headers a same-protocol upstream should still see. */
+const FORWARDED_HEADERS: Partial<Record<string, readonly string[]>> = {
+  'anthropic-messages': ['anthropic-beta'],
+  'openai-responses': ['openai-beta'],
+  'openai-chat': ['openai-beta'],
+};
+
+function pickHeaders(request: FastifyRequest, names: readonly string[] | undefined): Record<string, string> | undefined {
+  if (!names) return undefined;
+  let out: Record<string, string> | undefined;
+  for (const n of names) {
+    const v = request.headers[n];
+    if (typeof v === 'string') (out ??= {})[n] = v;
+  }
+  return out;
+}
+
+export async function handleInbound(gateway: Gateway, protocol: InboundProtocolId, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  reply.hijack();
+  const writer = new RawClientWriter(reply.raw);
+  const inbound = inboundCodec(protocol);
+  const requestId = typeof request.headers['x-request-id'] === 'string' ? request.headers['x-request-id'] : newId('req');
+  const baseHeaders = { 'x-request-id': requestId };
+  let ctx: ExchangeContext | undefined;
+  try {
+    if (!gateway.config.configured) {
+      throw new UpstreamFailure({
+        class: 'unavailable',
+        message: 'RouteCodex has no provider configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY (or OPENAI_BASE_URL for a local server), or write $ROUTECODEX_HOME/config.yaml',
+      });
+    }
+    const body = parseJsonBody(request.body);
+    const canonical = inbound.decodeRequest(body);
+    // Chat clients may ask for SSE with the Accept header alone.
+    if (protocol === 'openai-chat' && !canonical.stream && String(request.headers.accept ?? '').includes('text/event-stream')) {
+      canonical.stream = true;
+      body.stream = true;
+    }
+    const source = gateway.router.plan({ protocol, canonical, headers: request.headers });
+    ctx = {
+      requestId,
+      inbound,
+      canonical,
+      passthroughBody: (runtime: RuntimeSpec) => (runtime.protocol === protocol ? body : undefined),
+      forwardHeaders: (runtime: RuntimeSpec) => (runtime.protocol === protocol ? pickHeaders(request, FORWARDED_HEADERS[protocol]) : undefined),
+      responseId: `${RESPONSE_ID_PREFIX[protocol]}${newId()}`,
+      signal: writer.signal,
+      failover: gateway.config.raw.virtualrouter.failover,
+    };
+    const report = await executeExchange(ctx, source, writer, { providers: gateway.providers, health: gateway.health });
+    gateway.logger.info({ exchange: report }, 'exchange');
+    for (const o of gateway.observers) o.exchangeFinished(report);
+  } catch (e) {
+    const error = e instanceof GatewayError || e instanceof UpstreamFailure ? e : new GatewayError(500, 'internal_error', `internal error: ${(e as Error).message}`);
+    if (!(e instanceof GatewayError || e instanceof UpstreamFailure)) gateway.logger.error({ err: e, requestId }, 'unexpected error in request handler');
+    const reply = inbound.encodeError(error);
+    if (!writer.closed) writer.sendJson(reply.status, { 'content-type': 'application/json', ...baseHeaders, ...reply.headers }, JSON.stringify(reply.body));
+    else writer.end();
+    gateway.logger.info({ requestId, protocol, status: reply.status, error: error.message }, 'request rejected');
+  }
+}
+
+export { sendError };

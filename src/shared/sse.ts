@@ -1,0 +1,121 @@
+/**
+ * Server-sent events: an incremental parser (bytes in, events out) and a frame formatter.
+ * The parser decodes UTF-8 in streaming mode, so a multi-byte character split across network chunks
+ * is reassembled, and accepts \n, \r\n and \r line endings (per the WHATWG spec).
+ */
+
+export interface SseEvent {
+  /** The `event:` field; undefined for the default "message" type. */
+  event?: string;
+  data: string;
+  id?: string;
+  /** The exact text of the event as received, line endings normalized, for byte-faithful forwarding. */
+  raw: string;
+}
+
+export class SseParser {
+  private readonly decoder = new TextDecoder('utf-8');
+  private buffer = '';
+  private eventName: string | undefined;
+  private dataLines: string[] = [];
+  private id: string | undefined;
+  private rawLines: string[] = [];
+  private sawCr = false;
+
+  /** Feeds a chunk of bytes; returns the events it completed. */
+  push(chunk: Uint8Array | string): SseEvent[] {
+    let text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    if (this.sawCr && text.startsWith('\n')) text = text.slice(1); // \r\n split across chunks
+    this.sawCr = text.endsWith('\r');
+    this.buffer += text;
+    return this.drain();
+  }
+
+  /** End of input: a trailing event without its blank line is still dispatched. */
+  end(): SseEvent[] {
+    const tail = this.decoder.decode();
+    if (tail) this.buffer += tail;
+    const events = this.drain();
+    if (this.buffer.length > 0) {
+      this.processLine(this.buffer);
+      this.buffer = '';
+    }
+    const last = this.dispatch();
+    if (last) events.push(last);
+    return events;
+  }
+
+  private drain(): SseEvent[] {
+    const events: SseEvent[] = [];
+    let start = 0;
+    for (let i = 0; i < this.buffer.length; i++) {
+      const c = this.buffer.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      const line = this.buffer.slice(start, i);
+      if (c === 13 && this.buffer.charCodeAt(i + 1) === 10) i++;
+      start = i + 1;
+      if (line.length === 0) {
+        const ev = this.dispatch();
+        if (ev) events.push(ev);
+      } else {
+        this.processLine(line);
+      }
+    }
+    this.buffer = this.buffer.slice(start);
+    return events;
+  }
+
+  private processLine(line: string): void {
+    this.rawLines.push(line);
+    if (line.startsWith(':')) return; // comment / keep-alive
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    switch (field) {
+      case 'event':
+        this.eventName = value;
+        break;
+      case 'data':
+        this.dataLines.push(value);
+        break;
+      case 'id':
+        this.id = value;
+        break;
+      default:
+        break; // `retry` and unknown fields are ignored
+    }
+  }
+
+  private dispatch(): SseEvent | undefined {
+    const hasData = this.dataLines.length > 0;
+    const raw = this.rawLines.join('\n');
+    const event: SseEvent | undefined = hasData
+      ? { data: this.dataLines.join('\n'), raw: raw + '\n\n' }
+      : undefined;
+    if (event && this.eventName !== undefined) event.event = this.eventName;
+    if (event && this.id !== undefined) event.id = this.id;
+    this.eventName = undefined;
+    this.dataLines = [];
+    this.id = undefined;
+    this.rawLines = [];
+    return event;
+  }
+}
+
+/** One SSE frame. `data` is written as-is when a string, else as JSON. */
+export function sseFrame(data: unknown, event?: string): string {
+  const payload = typeof data === 'string' ? data : JSON.stringify(data);
+  const head = event === undefined ? '' : `event: ${event}\n`;
+  if (!payload.includes('\n')) return `${head}data: ${payload}\n\n`;
+  return `${head}${payload.split('\n').map((l) => `data: ${l}`).join('\n')}\n\n`;
+}
+
+/** Parses an SSE `data` payload as JSON, or returns undefined when it is not JSON. */
+export function parseSseJson(data: string): unknown {
+  try {
+    return JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+}
