@@ -8,6 +8,8 @@ import { createLogger, type Logger } from '../shared/logger.js';
 import { loadConfig, routecodexHome, type LoadConfigOptions } from './config/load.js';
 import type { ResolvedConfig } from './config/resolved.js';
 import { ProviderRegistry } from './providers/registry.js';
+import { ResponsesConversationStore } from './conversation/responses-store.js';
+import { systemClock } from '../shared/clock.js';
 import type { HealthReporter } from './router/exchange-types.js';
 import { Router } from './router/router.js';
 import { buildApp } from './server/app.js';
@@ -63,6 +65,7 @@ export async function startRouteCodex(options: StartRouteCodexOptions = {}): Pro
     apiKeys: new ApiKeyCheck(http.apiKeys),
     logger,
     observers: [],
+    responses: new ResponsesConversationStore(config.raw.responses, systemClock),
     version: ROUTECODEX_VERSION,
   };
   const app: FastifyInstance = buildApp(gateway);

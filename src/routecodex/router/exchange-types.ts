@@ -1,5 +1,5 @@
 /** The types one client exchange moves through: candidates in, attempts made, a report out. */
-import type { CanonicalRequest, FailureClass, UpstreamFailure, Usage } from '../canonical/index.js';
+import type { CanonicalRequest, CanonicalResponse, FailureClass, UpstreamFailure, Usage } from '../canonical/index.js';
 import type { ProviderKeySpec, RuntimeSpec } from '../config/resolved.js';
 import type { FailoverConfig } from '../config/schema.js';
 import type { InboundCodec } from '../protocols/types.js';
@@ -49,6 +49,10 @@ export interface ExchangeReport {
   brokenAfterCommit: boolean;
   clientAborted: boolean;
   usage?: Usage;
+  /** What the client received (ids as the client saw them), when an attempt was delivered. */
+  response?: CanonicalResponse;
+  /** The runtime that served it and whether the body was passed through unchanged. */
+  servedBy?: { runtimeKey: string; passthrough: boolean };
   /** The reply finished without a tool call (a stopMessage follow-up may apply). */
   finishedWithoutToolCall: boolean;
   durationMs: number;

@@ -113,6 +113,8 @@ export async function executeExchange(ctx: ExchangeContext, source: CandidateSou
       providerKey: candidate.providerKey,
       brokenAfterCommit: delivery.failure !== undefined && !ctx.signal.aborted,
       usage: acc.usage,
+      response: acc.toResponse(),
+      servedBy: { runtimeKey: candidate.spec.runtimeKey, passthrough: result.passthrough },
       finishedWithoutToolCall: acc.finished && !acc.hasToolCalls() && delivery.failure === undefined,
       ...(delivery.failure ? { failure: delivery.failure.toJSON() } : {}),
     });

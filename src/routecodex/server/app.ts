@@ -7,6 +7,7 @@ import { GatewayError } from '../canonical/index.js';
 import { inboundCodec } from '../protocols/registry.js';
 import { isProtectedPath } from './auth.js';
 import type { Gateway } from './gateway.js';
+import { handleCountTokens } from './count-tokens-route.js';
 import { handleInbound } from './inbound-route.js';
 import { registerInfoRoutes } from './info-routes.js';
 import { protocolOfPath } from './protocol-of-path.js';
@@ -54,5 +55,6 @@ export function buildApp(gateway: Gateway): FastifyInstance {
   app.post('/v1/chat/completions', (req, reply) => handleInbound(gateway, 'openai-chat', req, reply));
   app.post('/v1/responses', (req, reply) => handleInbound(gateway, 'openai-responses', req, reply));
   app.post('/v1/messages', (req, reply) => handleInbound(gateway, 'anthropic-messages', req, reply));
+  app.post('/v1/messages/count_tokens', handleCountTokens);
   return app;
 }

@@ -1,6 +1,7 @@
 /** Everything a request handler needs, built once per server from the resolved config. */
 import type { Logger } from '../../shared/logger.js';
 import type { ResolvedConfig } from '../config/resolved.js';
+import type { ResponsesConversationStore } from '../conversation/responses-store.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { ExchangeReport, HealthReporter } from '../router/exchange-types.js';
 import type { Router } from '../router/router.js';
@@ -18,5 +19,7 @@ export interface Gateway {
   apiKeys: ApiKeyCheck;
   logger: Logger;
   observers: ExchangeObserver[];
+  /** Conversations behind Responses `previous_response_id`. */
+  responses: ResponsesConversationStore;
   version: string;
 }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempWork, toolContext, type TempWork } from '../test-support.js';
+import { deferred, makeTempWork, toolContext, type TempWork } from '../test-support.js';
 import { htmlToText } from './fetch-url.js';
 import { defaultToolRegistry } from './registry.js';
 import type { ToolContext } from './types.js';
@@ -13,11 +13,13 @@ describe('fetch_url tool', () => {
   let server: http.Server;
   let base: string;
   let ctx: ToolContext;
+  let hangHit = deferred<void>();
   const fetchTool = (args: unknown, c: ToolContext = ctx) => registry.execute('fetch_url', JSON.stringify(args), c);
 
   beforeEach(async () => {
     work = await makeTempWork();
     ctx = toolContext(work, { fetchTimeoutMs: 500, fetchMaxBytes: 1_000 });
+    hangHit = deferred<void>();
     server = http.createServer((req, res) => {
       switch (req.url) {
         case '/page':
@@ -43,6 +45,7 @@ describe('fetch_url tool', () => {
         case '/hang':
           res.writeHead(200, { 'content-type': 'text/plain' });
           res.write('partial');
+          hangHit.resolve();
           return; // never ends
         default:
           res.writeHead(404, { 'content-type': 'text/plain' });
@@ -85,6 +88,7 @@ describe('fetch_url tool', () => {
   it('stops when the task is aborted', async () => {
     const controller = new AbortController();
     const running = fetchTool({ url: `${base}/hang` }, toolContext(work, { fetchTimeoutMs: 60_000 }, controller.signal));
+    await hangHit.promise;
     controller.abort();
     expect(await running).toEqual({ ok: false, content: 'fetch aborted: the task was stopped' });
   });

@@ -19,7 +19,7 @@ describe('shell tool', () => {
     work = await makeTempWork();
   });
   afterEach(async () => {
-    for (const pgid of leaders.splice(0)) killProcessGroup(pgid, 'SIGKILL');
+    for (const pgid of leaders.splice(0)) if (pgid > 0) killProcessGroup(pgid, 'SIGKILL');
     await work.cleanup();
   });
 
@@ -84,7 +84,10 @@ describe('shell tool', () => {
   it('kills what the command left running in the background when it exits', async () => {
     const ctx = toolContext(work);
     const pidFile = path.join(work.workspaceDir, 'bg.pid');
-    const res = await registry.execute('shell', JSON.stringify({ command: `sleep 300 > /dev/null 2>&1 & echo $! > ${pidFile}; echo done` }), ctx);
+    const groupFile = path.join(work.workspaceDir, 'group.pid');
+    const command = `sleep 300 > /dev/null 2>&1 & echo $! > ${pidFile}; echo $$ > ${groupFile}; echo done`;
+    const res = await registry.execute('shell', JSON.stringify({ command }), ctx);
+    leaders.push((await readPid(groupFile)) ?? 0);
     expect(res).toEqual({ ok: true, content: 'done\n\n[exit code: 0]' });
     const bg = await readPid(pidFile);
     expect(bg).toBeTypeOf('number');

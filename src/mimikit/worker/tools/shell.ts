@@ -9,6 +9,8 @@ import { defineTool, toolError, type ToolContext, type ToolOutput } from './type
 
 /** Signals the whole process group; a group already gone is fine. */
 export function killProcessGroup(pgid: number, signal: NodeJS.Signals): void {
+  // kill(-0) or kill(-1) would hit our own group or every process we may signal.
+  if (!Number.isInteger(pgid) || pgid <= 1) throw new RangeError(`not a process group id: ${pgid}`);
   try {
     process.kill(-pgid, signal);
   } catch (e) {
