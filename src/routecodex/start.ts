@@ -10,7 +10,10 @@ import type { ResolvedConfig } from './config/resolved.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { ResponsesConversationStore } from './conversation/responses-store.js';
 import { systemClock } from '../shared/clock.js';
-import type { HealthReporter } from './router/exchange-types.js';
+import { HealthTracker } from './router/health/health-tracker.js';
+import { seriesPeersOf } from './router/health/series-peers.js';
+import { MemoryHealthStore } from './router/health/types.js';
+import { MemorySessionStore } from './router/session/state.js';
 import { Router } from './router/router.js';
 import { buildApp } from './server/app.js';
 import { ApiKeyCheck } from './server/auth.js';
@@ -41,8 +44,6 @@ export class StartupError extends Error {
   }
 }
 
-const noHealth: HealthReporter = { reportFailure() {}, reportSuccess() {}, reportNeutral() {} };
-
 export async function startRouteCodex(options: StartRouteCodexOptions = {}): Promise<RouteCodexServer> {
   const env = options.env ?? process.env;
   const home = options.home ?? routecodexHome(env);
@@ -57,11 +58,12 @@ export async function startRouteCodex(options: StartRouteCodexOptions = {}): Pro
   }
   const logger = options.logger ?? createLogger({ name: 'routecodex', level: options.logLevel ?? config.raw.logging.level });
   const providers = new ProviderRegistry(config);
+  const health = new HealthTracker(new MemoryHealthStore(), config.raw.virtualrouter.health, systemClock, seriesPeersOf(config));
   const gateway: Gateway = {
     config,
     providers,
-    router: new Router(config),
-    health: noHealth,
+    router: new Router({ config, health, sessions: new MemorySessionStore(), clock: systemClock }),
+    health,
     apiKeys: new ApiKeyCheck(http.apiKeys),
     logger,
     observers: [],

@@ -65,17 +65,21 @@ export async function* readJsonLines(file: string, onCorrupt?: CorruptLineHandle
   } catch {
     return;
   }
-  let lineNo = 0;
+  // The parser runs ahead of the consumer, so a bad line's index is counted inside it: good lines it has
+  // emitted so far (stream-json's own counter) plus bad lines seen so far.
+  let bad = 0;
   const parser = jsonlParser({
     errorIndicator: (error: Error, text: string) => {
-      onCorrupt?.({ file, line: lineNo, preview: text.slice(0, 120), error: error.message });
+      const good = (parser as unknown as { _counter: number })._counter;
+      onCorrupt?.({ file, line: good + bad++, preview: text.slice(0, 120), error: error.message });
       return undefined;
     },
   });
+  // A read error (EACCES, EISDIR, EIO) must end the iteration with that error, not hang it.
+  input.on('error', (e) => (parser as unknown as Readable).destroy(e));
   const stream = input.pipe(parser) as unknown as Readable;
   try {
     for await (const item of stream as AsyncIterable<{ key: number; value: unknown }>) {
-      lineNo++;
       yield item.value;
     }
   } finally {

@@ -22,7 +22,11 @@ export function createLogger(options: LoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       // Secrets never reach a log line, whatever a caller passes in.
       redact: {
-        paths: ['*.apiKey', '*.api_key', '*.authorization', '*.Authorization', '*.access_token', '*.refresh_token', 'headers["x-api-key"]'],
+        paths: [
+          'apiKey', 'api_key', 'authorization', 'access_token', 'refresh_token', 'secret',
+          '*.apiKey', '*.api_key', '*.authorization', '*.Authorization', '*.access_token', '*.refresh_token', '*.secret',
+          'headers["x-api-key"]', '*.headers["x-api-key"]',
+        ],
         censor: '[redacted]',
       },
     },

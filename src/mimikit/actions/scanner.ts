@@ -26,12 +26,13 @@ export interface TagScan {
 }
 
 /** A blank line or a fence line: the end of the paragraph an inline code span must close in. */
-const PARAGRAPH_BREAK = /\n[ \t]*(?:\r?\n|`{3,}|~{3,})/g;
+const PARAGRAPH_BREAK = /\n[ \t]*(?:\r?\n|`{3,}|~{3,})/;
 const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
 
 export function scanTags(text: string): TagScan {
   const tags: ScannedTag[] = [];
   const blocks = new BlockTracker();
+  const breaks = new ParagraphBreaks(text);
   let pos = 0;
   while (pos < text.length) {
     const lineEnd = lineEndAt(text, pos);
@@ -39,7 +40,7 @@ export function scanTags(text: string): TagScan {
       pos = lineEnd + 1;
       continue;
     }
-    const inline = scanInline(text, pos, tags);
+    const inline = scanInline(text, pos, tags, breaks);
     if (inline.danglingStart !== undefined) return { tags, danglingStart: inline.danglingStart };
     if (inline.crossedLines) blocks.continuedParagraph();
     pos = inline.next;
@@ -55,7 +56,7 @@ interface InlineScan {
 }
 
 /** Scans one paragraph line from `pos`; a tag or code span may carry the scan onto later lines. */
-function scanInline(text: string, pos: number, tags: ScannedTag[]): InlineScan {
+function scanInline(text: string, pos: number, tags: ScannedTag[], breaks: ParagraphBreaks): InlineScan {
   let i = pos;
   let lineEnd = lineEndAt(text, i);
   let crossedLines = false;
@@ -65,7 +66,7 @@ function scanInline(text: string, pos: number, tags: ScannedTag[]): InlineScan {
     if (ch === '\\' && ASCII_PUNCTUATION.test(text[i + 1] ?? '')) {
       next = i + 2;
     } else if (ch === '`') {
-      next = skipCodeSpan(text, i);
+      next = skipCodeSpan(text, i, breaks);
     } else if (ch === '<') {
       const read = readTag(text, i);
       if (read.kind === 'incomplete' && read.clean) return { next: text.length, crossedLines, danglingStart: i };
@@ -92,12 +93,11 @@ function scanInline(text: string, pos: number, tags: ScannedTag[]): InlineScan {
 }
 
 /** Past the code span opened by the backtick run at `pos`, or past the run when it is never closed. */
-function skipCodeSpan(text: string, pos: number): number {
+function skipCodeSpan(text: string, pos: number, breaks: ParagraphBreaks): number {
   let runEnd = pos;
   while (text[runEnd] === '`') runEnd++;
   const length = runEnd - pos;
-  PARAGRAPH_BREAK.lastIndex = runEnd;
-  const limit = PARAGRAPH_BREAK.exec(text)?.index ?? text.length;
+  const limit = breaks.after(runEnd);
   let j = text.indexOf('`', runEnd);
   while (j !== -1 && j < limit) {
     let k = j;
@@ -106,6 +106,24 @@ function skipCodeSpan(text: string, pos: number): number {
     j = text.indexOf('`', k);
   }
   return runEnd;
+}
+
+/** The next paragraph break at or after a position; remembers the last search (positions only grow). */
+class ParagraphBreaks {
+  private from = -1;
+  private found = -1;
+  private readonly re = new RegExp(PARAGRAPH_BREAK.source, 'g');
+
+  constructor(private readonly text: string) {}
+
+  after(pos: number): number {
+    if (this.from < 0 || pos < this.from || pos > this.found) {
+      this.re.lastIndex = pos;
+      this.from = pos;
+      this.found = this.re.exec(this.text)?.index ?? this.text.length;
+    }
+    return this.found;
+  }
 }
 
 function lineEndAt(text: string, pos: number): number {

@@ -112,7 +112,7 @@ const newText = <N extends string>(name: N) =>
   z
     .object({
       text: z
-        .string({ error: 'the new text is required: write it as the tag content, <M:name>text</M:name>' })
+        .string({ error: 'the new text is required: write it as the tag content' })
         .trim()
         .min(1, 'the new text must not be empty'),
     })

@@ -20,13 +20,16 @@ export function createRuntimeLogger(paths: StatePaths, level = 'info'): RuntimeL
   destination.on('error', (error: Error) => {
     process.stderr.write(`mimikit: cannot write ${paths.logFile}: ${error.message}\n`);
   });
-  const logger = createLogger({ name: 'mimikit', level, destination, base: { schema: LOG_SCHEMA } });
+  let closed = false;
+  // Lines logged after close (also through child loggers) are dropped instead of throwing on a closed stream.
+  const guarded = { write: (line: string) => void (closed || destination.write(line)) };
+  const logger = createLogger({ name: 'mimikit', level, destination: guarded, base: { schema: LOG_SCHEMA } });
   let closing: Promise<void> | undefined;
   return {
     logger,
     close() {
       closing ??= new Promise<void>((resolve) => {
-        logger.level = 'silent'; // later calls are dropped instead of throwing on a closed stream
+        closed = true;
         destination.once('close', () => resolve());
         destination.end();
       });

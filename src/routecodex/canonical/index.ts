@@ -9,3 +9,4 @@ export * from './tool.js';
 export * from './usage.js';
 export * from './accumulate.js';
 export * from './token-estimate.js';
+export * from './model-series.js';

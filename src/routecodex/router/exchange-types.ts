@@ -15,6 +15,9 @@ export interface CandidateSource {
   next(tried: ReadonlySet<string>): Candidate | undefined;
   /** Why nothing (more) could be picked, for the error the client gets. */
   exhaustedReason(): UpstreamFailure | undefined;
+  /** Told about each attempt's outcome (to drop or set session pins, to skip smaller context windows). */
+  attemptFailed?(providerKey: string, failure: UpstreamFailure): void;
+  attemptSucceeded?(providerKey: string): void;
 }
 
 /** Where attempt outcomes go (the HealthManager). */

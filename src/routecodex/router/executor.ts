@@ -74,6 +74,7 @@ export async function executeExchange(ctx: ExchangeContext, source: CandidateSou
       if (f.status !== undefined) record.status = f.status;
       record.message = f.message;
       lastFailure = f;
+      source.attemptFailed?.(candidate.providerKey, f);
       // A bad request is the client's problem, not the provider's: no health penalty, no retry.
       if (!f.retryable) {
         deps.health.reportNeutral(candidate.providerKey);
@@ -103,8 +104,10 @@ export async function executeExchange(ctx: ExchangeContext, source: CandidateSou
       record.outcome = delivery.failure.class;
       record.message = `after first content: ${delivery.failure.message}`;
       deps.health.reportFailure(candidate.providerKey, delivery.failure);
+      source.attemptFailed?.(candidate.providerKey, delivery.failure);
     } else if (!delivery.failure) {
       deps.health.reportSuccess(candidate.providerKey);
+      source.attemptSucceeded?.(candidate.providerKey);
     } else {
       deps.health.reportNeutral(candidate.providerKey);
     }

@@ -3,7 +3,8 @@ import type { Logger } from '../../shared/logger.js';
 import type { ResolvedConfig } from '../config/resolved.js';
 import type { ResponsesConversationStore } from '../conversation/responses-store.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import type { ExchangeReport, HealthReporter } from '../router/exchange-types.js';
+import type { ExchangeReport } from '../router/exchange-types.js';
+import type { HealthTracker } from '../router/health/health-tracker.js';
 import type { Router } from '../router/router.js';
 import type { ApiKeyCheck } from './auth.js';
 
@@ -15,7 +16,7 @@ export interface Gateway {
   config: ResolvedConfig;
   providers: ProviderRegistry;
   router: Router;
-  health: HealthReporter;
+  health: HealthTracker;
   apiKeys: ApiKeyCheck;
   logger: Logger;
   observers: ExchangeObserver[];

@@ -15,6 +15,7 @@ import { RawClientWriter } from './client-writer.js';
 import type { Gateway } from './gateway.js';
 import { parseJsonBody } from './request-body.js';
 import { prepareContinuation, type Continuation } from './responses-continuation.js';
+import type { RoutingDecision } from '../router/router.js';
 
 const RESPONSE_ID_PREFIX: Record<InboundProtocolId, string> = {
   'openai-chat': 'chatcmpl-',
@@ -63,13 +64,15 @@ export async function handleInbound(gateway: Gateway, protocol: InboundProtocolI
       ...(continuation?.previousResponseSession ? { previousResponseSession: continuation.previousResponseSession } : {}),
       ...(continuation?.promptCacheKey ? { promptCacheKey: continuation.promptCacheKey } : {}),
     });
-    const source = gateway.router.plan({ protocol, canonical, headers: request.headers });
+    const planned = await gateway.router.plan({ protocol, canonical, headers: request.headers, ...(sessionKey ? { sessionKey } : {}) });
+    const source = planned.plan;
     const ctx: ExchangeContext = {
       requestId,
       inbound,
-      canonical,
+      canonical: planned.canonical,
+      // Once routing tags were removed, the client's body can no longer go upstream as it is.
       passthroughBody: (runtime: RuntimeSpec) =>
-        continuation ? continuation.passthroughBody(runtime) : runtime.protocol === protocol ? body : undefined,
+        planned.rewritten ? undefined : continuation ? continuation.passthroughBody(runtime) : runtime.protocol === protocol ? body : undefined,
       forwardHeaders: (runtime: RuntimeSpec) => (runtime.protocol === protocol ? pickHeaders(request, FORWARDED_HEADERS[protocol]) : undefined),
       responseId: `${RESPONSE_ID_PREFIX[protocol]}${newId()}`,
       signal: writer.signal,
@@ -78,7 +81,7 @@ export async function handleInbound(gateway: Gateway, protocol: InboundProtocolI
     const report = await executeExchange(ctx, source, writer, { providers: gateway.providers, health: gateway.health });
     continuation?.remember(report, sessionKey, Date.now());
     const { response: _omit, ...logged } = report;
-    gateway.logger.info({ exchange: { ...logged, ...(sessionKey ? { sessionKey } : {}) } }, 'exchange');
+    gateway.logger.info({ exchange: { ...logged, ...(sessionKey ? { sessionKey } : {}), decision: summarizeDecision(planned.decision), candidates: source.explain() } }, 'exchange');
     for (const o of gateway.observers) o.exchangeFinished(report);
   } catch (e) {
     const known = e instanceof GatewayError || e instanceof UpstreamFailure;
@@ -90,4 +93,8 @@ export async function handleInbound(gateway: Gateway, protocol: InboundProtocolI
     } else writer.end();
     gateway.logger.info({ requestId, protocol, status: encoded.status, error: error.message }, 'request rejected');
   }
+}
+
+function summarizeDecision(d: RoutingDecision): Record<string, unknown> {
+  return { route: d.route, reason: d.reason, estimatedTokens: d.estimatedTokens, ...(d.instructions.length ? { instructions: d.instructions } : {}) };
 }

@@ -2,6 +2,7 @@
  * Classification of Gemini errors (google.rpc.Status bodies: `{error:{code, message, status, details}}`),
  * from the HTTP status refined by the structured `status` and `details` (RetryInfo, ErrorInfo, QuotaFailure).
  */
+import { modelSeries } from '../../canonical/model-series.js';
 import { classOfStatus, UpstreamFailure, type FailureClass, type UpstreamFailureInit } from '../../canonical/index.js';
 import { isRecord, parseDurationMs, parseRetryAfterMs, quotaResetDelayFromText } from '../common.js';
 import { GeminiErrorBodySchema, GeminiErrorDetailSchema, type GeminiError, type GeminiErrorDetail } from './schema.js';
@@ -27,13 +28,8 @@ export function isInputTooLongMessage(message: string): boolean {
 }
 
 /** The model series a quota applies to, from a model name: claude / gemini-flash / gemini-pro. */
-export function quotaSeriesOfModel(model: string): string | undefined {
-  const m = model.toLowerCase();
-  if (m.includes('claude') || m.includes('opus')) return 'claude';
-  if (m.includes('flash')) return 'gemini-flash';
-  if (m.includes('gemini') || m.includes('pro')) return 'gemini-pro';
-  return undefined;
-}
+/** The quota series of a model (one definition, in the canonical model). */
+export const quotaSeriesOfModel = modelSeries;
 
 function detailsOf(err: GeminiError | undefined): GeminiErrorDetail[] {
   const out: GeminiErrorDetail[] = [];

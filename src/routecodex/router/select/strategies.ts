@@ -15,11 +15,14 @@ export interface PickContext {
 export interface SelectionStrategy {
   /** Picks one of `eligible` (non-empty) for pool `poolId`. */
   pick(poolId: string, eligible: readonly string[], ctx: PickContext): string;
+  /** What `pick` would return now, without advancing any state (for explain). */
+  preview(poolId: string, eligible: readonly string[], ctx: PickContext): string;
 }
 
 /** Counters behind round-robin; in memory here, shared across instances with Redis. */
 export interface RotationCounter {
   next(name: string): number;
+  peek(name: string): number;
 }
 
 export class MemoryRotationCounter implements RotationCounter {
@@ -29,12 +32,18 @@ export class MemoryRotationCounter implements RotationCounter {
     this.counters.set(name, n + 1);
     return n;
   }
+  peek(name: string): number {
+    return this.counters.get(name) ?? 0;
+  }
 }
 
 export class RoundRobin implements SelectionStrategy {
   constructor(private readonly counter: RotationCounter = new MemoryRotationCounter()) {}
   pick(poolId: string, eligible: readonly string[]): string {
     return eligible[this.counter.next(`rr:${poolId}`) % eligible.length]!;
+  }
+  preview(poolId: string, eligible: readonly string[]): string {
+    return eligible[this.counter.peek(`rr:${poolId}`) % eligible.length]!;
   }
 }
 
@@ -46,6 +55,14 @@ export class SmoothWeighted implements SelectionStrategy {
   pick(poolId: string, eligible: readonly string[]): string {
     let state = this.current.get(poolId);
     if (!state) this.current.set(poolId, (state = new Map()));
+    return this.step(state, eligible);
+  }
+
+  preview(poolId: string, eligible: readonly string[]): string {
+    return this.step(new Map(this.current.get(poolId)), eligible);
+  }
+
+  private step(state: Map<string, number>, eligible: readonly string[]): string {
     let total = 0;
     let best: string | undefined;
     let bestWeight = -Infinity;
@@ -70,6 +87,10 @@ function score(sessionKey: string, providerKey: string): bigint {
 
 export class StickyHash implements SelectionStrategy {
   constructor(private readonly fallback: SelectionStrategy) {}
+  preview(poolId: string, eligible: readonly string[], ctx: PickContext): string {
+    return ctx.sessionKey ? this.pick(poolId, eligible, ctx) : this.fallback.preview(poolId, eligible, ctx);
+  }
+
   pick(poolId: string, eligible: readonly string[], ctx: PickContext): string {
     if (!ctx.sessionKey) return this.fallback.pick(poolId, eligible, ctx);
     let best = eligible[0]!;

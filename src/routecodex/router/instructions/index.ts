@@ -1,0 +1,10 @@
+export { applyInstructions, type ApplyResult } from './apply.js';
+export { catalogFromConfig } from './catalog.js';
+export { disableItems, enableItems, type DisabledLists } from './disabled-lists.js';
+export { candidateFilter, matchesForced, matchesSticky, stickyOrForcedKeys, type CandidateFilter, type FilterVerdict } from './filter.js';
+export { parseListItem, parseTagBody } from './grammar.js';
+export { parseInstructions } from './parse.js';
+export { extractRequestInstructions, type RequestInstructions } from './request-instructions.js';
+export { findTags, removeSpans, type TagSpan } from './scan.js';
+export { MAX_STOP_MESSAGE_REPEATS, parseStopMessage, type StopMessageTag } from './stop-message.js';
+export type { ForcedTarget, InstructionCatalog, ListItem, ParsedInstructions, RoutingInstruction } from './types.js';
