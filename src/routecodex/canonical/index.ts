@@ -10,3 +10,4 @@ export * from './usage.js';
 export * from './accumulate.js';
 export * from './token-estimate.js';
 export * from './model-series.js';
+export * from './response-events.js';

@@ -28,3 +28,12 @@ export function mergeUsage(base: Usage, update: Partial<Usage>): Usage {
 export function totalTokens(u: Usage): number {
   return u.inputTokens + u.outputTokens;
 }
+
+/** The usage of two calls together. */
+export function addUsage(a: Usage, b: Usage): Usage {
+  const out: Usage = { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens };
+  for (const k of ['cachedInputTokens', 'cacheWriteInputTokens', 'reasoningTokens'] as const) {
+    if (a[k] !== undefined || b[k] !== undefined) out[k] = (a[k] ?? 0) + (b[k] ?? 0);
+  }
+  return out;
+}

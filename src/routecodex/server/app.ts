@@ -8,6 +8,8 @@ import { inboundCodec } from '../protocols/registry.js';
 import { isProtectedPath } from './auth.js';
 import type { Gateway } from './gateway.js';
 import { handleCountTokens } from './count-tokens-route.js';
+import { handleExplain } from './explain-route.js';
+import { registerManagerRoutes } from './manager-routes.js';
 import { handleInbound } from './inbound-route.js';
 import { registerInfoRoutes } from './info-routes.js';
 import { protocolOfPath } from './protocol-of-path.js';
@@ -52,6 +54,8 @@ export function buildApp(gateway: Gateway): FastifyInstance {
   });
 
   registerInfoRoutes(app, gateway);
+  registerManagerRoutes(app, gateway);
+  app.post<{ Querystring: { protocol?: string } }>('/debug/route/explain', (req, reply) => handleExplain(gateway, req, reply));
   app.post('/v1/chat/completions', (req, reply) => handleInbound(gateway, 'openai-chat', req, reply));
   app.post('/v1/responses', (req, reply) => handleInbound(gateway, 'openai-responses', req, reply));
   app.post('/v1/messages', (req, reply) => handleInbound(gateway, 'anthropic-messages', req, reply));

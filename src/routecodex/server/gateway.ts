@@ -20,6 +20,8 @@ export interface Gateway {
   apiKeys: ApiKeyCheck;
   logger: Logger;
   observers: ExchangeObserver[];
+  /** Health records restored from disk at start (shown by /manager/state/health). */
+  restoredHealth?: unknown[];
   /** Conversations behind Responses `previous_response_id`. */
   responses: ResponsesConversationStore;
   version: string;

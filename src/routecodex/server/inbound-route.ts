@@ -12,6 +12,7 @@ import { executeExchange } from '../router/executor.js';
 import type { ExchangeContext } from '../router/exchange-types.js';
 import { resolveSessionKey } from '../router/session/session-key.js';
 import { RawClientWriter } from './client-writer.js';
+import { runWithStopMessage, stopMessageActive } from './stop-message.js';
 import type { Gateway } from './gateway.js';
 import { parseJsonBody } from './request-body.js';
 import { prepareContinuation, type Continuation } from './responses-continuation.js';
@@ -78,7 +79,10 @@ export async function handleInbound(gateway: Gateway, protocol: InboundProtocolI
       signal: writer.signal,
       failover: gateway.config.raw.virtualrouter.failover,
     };
-    const report = await executeExchange(ctx, source, writer, { providers: gateway.providers, health: gateway.health });
+    const report =
+      sessionKey && stopMessageActive(planned)
+        ? await runWithStopMessage(gateway, protocol, request.headers, sessionKey, planned, ctx, writer)
+        : await executeExchange(ctx, source, writer, { providers: gateway.providers, health: gateway.health });
     continuation?.remember(report, sessionKey, Date.now());
     const { response: _omit, ...logged } = report;
     gateway.logger.info({ exchange: { ...logged, ...(sessionKey ? { sessionKey } : {}), decision: summarizeDecision(planned.decision), candidates: source.explain() } }, 'exchange');

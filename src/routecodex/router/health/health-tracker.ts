@@ -47,6 +47,11 @@ export class HealthTracker implements HealthReporter {
     return view;
   }
 
+  /** The stored record of a key (for state endpoints), if it ever failed. */
+  record(providerKey: string): ProviderHealthRecord | undefined {
+    return this.store.get(providerKey);
+  }
+
   /** Can a request be sent to this key now (healthy, or half-open with the probe slot free)? */
   isAvailable(providerKey: string): boolean {
     const state = this.view(providerKey).state;
