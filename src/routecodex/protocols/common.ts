@@ -222,3 +222,11 @@ function describeValidationIssue(
   }
   return { path, message: issue.message.replace(/^Invalid input: /, '') };
 }
+
+/**
+ * The `code` of an OpenAI-shaped error body for an upstream failure: a context-length failure always says
+ * `context_length_exceeded` (OpenAI's code), whatever the upstream called it, so clients can detect it.
+ */
+export function openAiErrorCode(error: UpstreamFailure): string {
+  return error.class === 'context_length' ? 'context_length_exceeded' : (error.upstreamCode ?? error.class);
+}

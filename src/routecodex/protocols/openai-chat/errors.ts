@@ -5,8 +5,7 @@ import {
   clientFailureStatus,
   isRecord,
   parseRetryAfterMs,
-  quotaResetDelayFromText,
-} from '../common.js';
+  quotaResetDelayFromText, openAiErrorCode } from '../common.js';
 import { sseFrame } from '../sse.js';
 import type { ErrorReply } from '../types.js';
 
@@ -92,7 +91,7 @@ function errorBody(error: UpstreamFailure | GatewayError, status: number): { err
       message: clientFailureMessage(error),
       type: errorType(status),
       param: gateway ? (error.param ?? null) : null,
-      code: gateway ? error.code : (error.upstreamCode ?? error.class),
+      code: gateway ? error.code : openAiErrorCode(error),
     },
   };
 }

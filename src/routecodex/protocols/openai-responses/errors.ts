@@ -4,7 +4,7 @@
  * `{error:{message,type,param,code}}`, as for Chat Completions.
  */
 import { GatewayError, UpstreamFailure, classOfStatus, type FailureClass } from '../../canonical/index.js';
-import { clientFailureMessage, clientFailureStatus, isRecord, parseRetryAfterMs, quotaResetDelayFromText } from '../common.js';
+import { clientFailureMessage, clientFailureStatus, isRecord, parseRetryAfterMs, quotaResetDelayFromText, openAiErrorCode } from '../common.js';
 import { sseFrame } from '../sse.js';
 import type { ErrorReply } from '../types.js';
 
@@ -118,7 +118,7 @@ function errorType(status: number): string {
 
 /** Code reported to clients: the gateway's own code, else the upstream's, else the failure class. */
 function clientCode(error: UpstreamFailure | GatewayError): string {
-  return error instanceof GatewayError ? error.code : (error.upstreamCode ?? error.class);
+  return error instanceof GatewayError ? error.code : openAiErrorCode(error);
 }
 
 export function encodeResponsesError(error: UpstreamFailure | GatewayError): ErrorReply {
