@@ -1,8 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-/** A short random id with an optional prefix: `prefix_<base36 time><random hex>`. */
+/** Random per process; with the time and a counter, ids are unique across processes and restarts. */
+const PROCESS_TAG = randomBytes(4).toString('hex');
+let counter = 0;
+
+/**
+ * A short unique id with an optional prefix: `prefix_<base36 time><process tag><counter>`. No
+ * cryptographic randomness per call: ids are minted on the request hot path.
+ */
 export function newId(prefix = ''): string {
-  const id = `${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
+  counter = (counter + 1) % 1_679_616; // 36^4
+  const id = `${Date.now().toString(36)}${PROCESS_TAG}${counter.toString(36).padStart(4, '0')}`;
   return prefix ? `${prefix}_${id}` : id;
 }
 

@@ -153,7 +153,7 @@ export function clientFailureStatus(
       if (error.status !== undefined && error.status >= 400 && error.status < 500) return { status: error.status };
       return { status: 502 };
     case 'unavailable':
-      return { status: 503 };
+      return error.retryAfterMs !== undefined ? { status: 503, headers: { 'retry-after': String(Math.max(0, Math.ceil(error.retryAfterMs / 1000))) } } : { status: 503 };
     default:
       return { status: 502 };
   }
@@ -229,4 +229,9 @@ function describeValidationIssue(
  */
 export function openAiErrorCode(error: UpstreamFailure): string {
   return error.class === 'context_length' ? 'context_length_exceeded' : (error.upstreamCode ?? error.class);
+}
+
+/** True for a JSON body that carries a non-null `error` field (an error answered with status 200). */
+export function hasErrorField(body: unknown): boolean {
+  return isRecord(body) && body.error !== undefined && body.error !== null;
 }

@@ -19,6 +19,8 @@ const USER_AGENT = 'routecodex/0.1';
 
 export class ProviderRuntime {
   private readonly basePath: string;
+  /** Headers for the last secret seen, per mode: built once, not per request. */
+  private cached: { secret: string | undefined; stream: Record<string, string>; json: Record<string, string> } | undefined;
 
   constructor(
     readonly spec: RuntimeSpec,
@@ -33,19 +35,20 @@ export class ProviderRuntime {
     return this.spec.runtimeKey;
   }
 
+  private headersFor(secret: string | undefined, stream: boolean): Record<string, string> {
+    if (!this.cached || this.cached.secret !== secret) {
+      const common = { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...this.spec.headers, ...(secret !== undefined ? this.codec.authHeaders(secret) : {}) };
+      this.cached = { secret, stream: { ...common, accept: 'text/event-stream' }, json: { ...common, accept: 'application/json' } };
+    }
+    return stream ? this.cached.stream : this.cached.json;
+  }
+
   send(req: UpstreamSend): Promise<Dispatcher.ResponseData> {
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: req.stream ? 'text/event-stream' : 'application/json',
-      'user-agent': USER_AGENT,
-      ...req.forwardHeaders,
-      ...this.spec.headers,
-      ...(req.secret !== undefined ? this.codec.authHeaders(req.secret) : {}),
-    };
+    const base = this.headersFor(req.secret, req.stream);
     return this.pool.request({
       method: 'POST',
       path: this.basePath + req.path,
-      headers,
+      headers: req.forwardHeaders ? { ...req.forwardHeaders, ...base } : base,
       body: req.body,
       signal: req.signal,
     });

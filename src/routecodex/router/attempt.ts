@@ -5,6 +5,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { UpstreamFailure, isContentEvent, type CanonicalResponse, type StreamEvent } from '../canonical/index.js';
+import { hasErrorField } from '../protocols/common.js';
 import { SseParser } from '../protocols/sse.js';
 import type { StreamDecoder } from '../protocols/types.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
@@ -32,7 +33,8 @@ export interface JsonReply {
   kind: 'json';
   /** Upstream bytes, forwarded as-is in passthrough. */
   raw: string;
-  response: CanonicalResponse;
+  /** Decoded, unless it was passed through and nobody needs it. */
+  response?: CanonicalResponse;
 }
 
 export type AttemptResult =
@@ -108,9 +110,21 @@ export async function runAttempt(ctx: ExchangeContext, runtime: ProviderRuntime,
         if (typeof parsed === 'string') {
           return fail(new UpstreamFailure({ class: 'malformed', providerKey: candidate.providerKey, message: 'upstream answered 200 with a body that is not JSON' }));
         }
-        const response = runtime.codec.decodeResponse(parsed);
         timer.clear();
-        return { ok: true, passthrough, status: res.statusCode, reply: { kind: 'json', raw, response }, timer };
+        // A translated reply must decode (else it is malformed: next target); a passed-through one is
+        // forwarded as the upstream wrote it and decoded only when the caller needs the response.
+        if (!passthrough) return { ok: true, passthrough, status: res.statusCode, reply: { kind: 'json', raw, response: runtime.codec.decodeResponse(parsed) }, timer };
+        const reply: JsonReply = { kind: 'json', raw };
+        // An error answered with 200 is still a failure: decoding it throws the right class.
+        if (hasErrorField(parsed)) runtime.codec.decodeResponse(parsed);
+        if (ctx.needResponse) {
+          try {
+            reply.response = runtime.codec.decodeResponse(parsed);
+          } catch {
+            // the client still gets the upstream's bytes; only the gateway's own view is missing
+          }
+        }
+        return { ok: true, passthrough, status: res.statusCode, reply, timer };
       }
       return await readUntilCommit(res, runtime, candidate, timer, passthrough, fail);
     } catch (e) {

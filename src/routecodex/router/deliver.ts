@@ -12,6 +12,8 @@ import { failureFromThrown } from './network-failure.js';
 
 export interface DeliveryResult {
   accumulator: StreamAccumulator;
+  /** A passed-through JSON reply that was not decoded (nobody needed it). */
+  undecoded?: boolean;
   /** Set when the stream failed after commit. */
   failure?: UpstreamFailure;
 }
@@ -25,16 +27,18 @@ export function deliverJson(
   headers: Record<string, string>,
 ): DeliveryResult {
   const accumulator = new StreamAccumulator();
-  const response = passthrough ? reply.response : { ...reply.response, id: encodeCtx.responseId };
-  accumulator.id = response.id;
-  accumulator.model = response.model;
-  accumulator.content.push(...response.content);
-  accumulator.usage = response.usage;
-  accumulator.stopReason = response.stopReason;
-  accumulator.finished = true;
-  const body = passthrough ? reply.raw : JSON.stringify(ctx.inbound.encodeResponse(response, encodeCtx));
+  const response = reply.response && !passthrough ? { ...reply.response, id: encodeCtx.responseId } : reply.response;
+  if (response) {
+    accumulator.id = response.id;
+    accumulator.model = response.model;
+    accumulator.content.push(...response.content);
+    accumulator.usage = response.usage;
+    accumulator.stopReason = response.stopReason;
+    accumulator.finished = true;
+  }
+  const body = passthrough || !response ? reply.raw : JSON.stringify(ctx.inbound.encodeResponse(response, encodeCtx));
   writer.sendJson(200, { 'content-type': 'application/json', ...headers }, body);
-  return { accumulator };
+  return response ? { accumulator } : { accumulator, undecoded: true };
 }
 
 export async function deliverStream(
@@ -56,8 +60,8 @@ export async function deliverStream(
     ...headers,
   });
 
-  /** Writes one upstream frame; returns a failure when the frame carried one. */
-  const emit = async (raw: string, events: StreamEvent[]): Promise<UpstreamFailure | undefined> => {
+  /** Text for the client from one upstream frame (raw in passthrough), or the failure the frame carried. */
+  const render = (raw: string, events: StreamEvent[]): string | UpstreamFailure => {
     let out = '';
     for (const e of events) {
       if (e.type === 'error') return e.failure;
@@ -65,30 +69,37 @@ export async function deliverStream(
       accumulator.push(e);
       if (!passthrough) out += encoder.encode(e);
     }
-    if (passthrough) out = raw;
-    if (out) await writer.write(out);
-    return undefined;
+    return passthrough ? raw : out;
   };
 
+  // Everything rendered from one upstream chunk goes out in one write.
+  let pending = '';
   let failure: UpstreamFailure | undefined;
-  try {
-    for (const frame of stream.held) {
-      failure = await emit(frame.raw, frame.events);
-      if (failure) break;
+  const take = (raw: string, events: StreamEvent[]): boolean => {
+    const r = render(raw, events);
+    if (typeof r !== 'string') {
+      failure = r;
+      return false;
     }
+    pending += r;
+    return true;
+  };
+  let upstreamDone = stream.ended;
+  try {
+    for (const frame of stream.held) if (!take(frame.raw, frame.events)) break;
     timer.clear();
-    while (!failure && !stream.ended && !writer.closed) {
+    while (!failure && !upstreamDone && !accumulator.finished && !writer.closed) {
+      if (pending) {
+        await writer.write(pending);
+        pending = '';
+      }
       timer.arm(ctx.failover.idleStreamTimeoutMs, 'no stream event');
       const chunk = await stream.body.next();
-      const sseEvents = chunk.done ? stream.parser.end() : stream.parser.push(chunk.value);
-      for (const sse of sseEvents) {
-        failure = await emit(sse.raw, stream.decoder.push(sse));
-        if (failure) break;
+      upstreamDone = chunk.done === true;
+      for (const sse of upstreamDone ? stream.parser.end() : stream.parser.push(chunk.value!)) {
+        if (!take(sse.raw, stream.decoder.push(sse))) break;
       }
-      if (chunk.done && !failure) {
-        failure = await emit('', stream.decoder.end());
-        break;
-      }
+      if (upstreamDone && !failure) take('', stream.decoder.end());
     }
   } catch (e) {
     failure = timer.timeoutFailure ?? failureFromThrown(e, providerKey, 'body');
@@ -97,9 +108,27 @@ export async function deliverStream(
   }
   if (failure && !writer.closed) {
     failure.providerKey ??= providerKey;
-    await writer.write(encoder.encodeError(failure)).catch(() => undefined);
+    pending += encoder.encodeError(failure);
   }
-  if (!stream.ended && failure) await stream.body.return?.().catch(() => undefined);
-  writer.end();
+  writer.end(pending || undefined);
+  if (!upstreamDone) {
+    // The terminal event came before the upstream closed: read the rest in the background so the
+    // connection stays reusable; after a failure, drop it.
+    if (failure) await stream.body.return?.().catch(() => undefined);
+    else void drain(stream.body, ctx.failover.idleStreamTimeoutMs);
+  }
   return failure ? { accumulator, failure } : { accumulator };
+}
+
+/** Reads what is left of an upstream body; gives up (closing the connection) after `limitMs`. */
+async function drain(body: AsyncIterator<Buffer>, limitMs: number): Promise<void> {
+  const timer = setTimeout(() => void body.return?.().catch(() => undefined), limitMs);
+  timer.unref();
+  try {
+    for (let c = await body.next(); !c.done; c = await body.next());
+  } catch {
+    // the connection is gone; nothing to keep alive
+  } finally {
+    clearTimeout(timer);
+  }
 }

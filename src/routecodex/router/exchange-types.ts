@@ -69,7 +69,8 @@ export interface ClientWriter {
   startStream(headers: Record<string, string>): void;
   /** Resolves once the chunk is written (waits for drain under backpressure). */
   write(chunk: string): Promise<void>;
-  end(): void;
+  /** Ends the answer, sending `last` with the end (one write). */
+  end(last?: string): void;
 }
 
 export interface ExchangeContext {
@@ -87,5 +88,10 @@ export interface ExchangeContext {
   responseId: string;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
+  /**
+   * The caller needs the decoded response (Responses conversation store, stopMessage). Without it, a
+   * passed-through JSON reply is forwarded without being decoded.
+   */
+  needResponse: boolean;
   failover: FailoverConfig;
 }

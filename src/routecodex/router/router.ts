@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { estimateRequestTokens, type CanonicalRequest, type InboundProtocolId } from '../canonical/index.js';
 import type { ResolvedConfig, TargetRef } from '../config/resolved.js';
 import type { Clock } from '../../shared/clock.js';
+import { serialized } from '../../shared/file-lock.js';
 import { classify, type Classification } from './classify/index.js';
 import type { HealthTracker } from './health/health-tracker.js';
 import { applyInstructions, candidateFilter, catalogFromConfig, extractRequestInstructions, stickyOrForcedKeys, type InstructionCatalog, type RoutingInstruction } from './instructions/index.js';
@@ -138,7 +139,12 @@ export class Router {
     else await this.deps.sessions.put(state);
   }
 
-  private async updatePin(sessionKey: string, route: string, providerKey: string | undefined): Promise<void> {
+  /** Pin changes of one session are serialized: each is a read-modify-write of the session's state. */
+  private updatePin(sessionKey: string, route: string, providerKey: string | undefined): Promise<void> {
+    return serialized(`session-pin:${sessionKey}`, () => this.writePin(sessionKey, route, providerKey));
+  }
+
+  private async writePin(sessionKey: string, route: string, providerKey: string | undefined): Promise<void> {
     const now = this.deps.clock.now();
     const state = (await this.deps.sessions.get(sessionKey)) ?? emptySessionState(sessionKey, now);
     const pins = { ...state.pins };

@@ -20,7 +20,9 @@ export class CapturingWriter implements ClientWriter {
   async write(chunk: string): Promise<void> {
     this.chunks.push(chunk);
   }
-  end(): void {}
+  end(last?: string): void {
+    if (last) this.chunks.push(last);
+  }
 
   /** Sends what was captured to the real client, unchanged. */
   async replay(): Promise<void> {

@@ -28,10 +28,10 @@ export class RawClientWriter implements ClientWriter {
     this.res.end(payload);
   }
 
+  /** The headers go out with the first frames (one socket write), not on their own. */
   startStream(headers: Record<string, string>): void {
     if (this.closed) return;
     this.res.writeHead(200, headers);
-    this.res.flushHeaders();
   }
 
   async write(chunk: string): Promise<void> {
@@ -41,7 +41,7 @@ export class RawClientWriter implements ClientWriter {
     }
   }
 
-  end(): void {
-    if (!this.res.writableEnded) this.res.end();
+  end(last?: string): void {
+    if (!this.res.writableEnded) this.res.end(last);
   }
 }

@@ -76,6 +76,7 @@ export async function handleInbound(gateway: Gateway, protocol: InboundProtocolI
         planned.rewritten ? undefined : continuation ? continuation.passthroughBody(runtime) : runtime.protocol === protocol ? body : undefined,
       forwardHeaders: (runtime: RuntimeSpec) => (runtime.protocol === protocol ? pickHeaders(request, FORWARDED_HEADERS[protocol]) : undefined),
       responseId: `${RESPONSE_ID_PREFIX[protocol]}${newId()}`,
+      needResponse: continuation !== undefined || (sessionKey !== undefined && stopMessageActive(planned)),
       signal: writer.signal,
       failover: gateway.config.raw.virtualrouter.failover,
     };
@@ -84,8 +85,10 @@ export async function handleInbound(gateway: Gateway, protocol: InboundProtocolI
         ? await runWithStopMessage(gateway, protocol, request.headers, sessionKey, planned, ctx, writer)
         : await executeExchange(ctx, source, writer, { providers: gateway.providers, health: gateway.health });
     continuation?.remember(report, sessionKey, Date.now());
-    const { response: _omit, ...logged } = report;
-    gateway.logger.info({ exchange: { ...logged, ...(sessionKey ? { sessionKey } : {}), decision: summarizeDecision(planned.decision), candidates: source.explain() } }, 'exchange');
+    if (gateway.logger.isLevelEnabled('info')) {
+      const { response: _omit, ...logged } = report;
+      gateway.logger.info({ exchange: { ...logged, ...(sessionKey ? { sessionKey } : {}), decision: summarizeDecision(planned.decision), candidates: source.explain() } }, 'exchange');
+    }
     for (const o of gateway.observers) o.exchangeFinished(report);
   } catch (e) {
     const known = e instanceof GatewayError || e instanceof UpstreamFailure;

@@ -1,10 +1,13 @@
 /** OpenAI `chat.completion` body → canonical response (upstream). */
 import { EMPTY_USAGE, mergeUsage, type AssistantContentPart, type CanonicalResponse } from '../../canonical/index.js';
-import { newToolCallId } from '../common.js';
+import { hasErrorField, newToolCallId } from '../common.js';
+import { decodeInBandError } from './errors.js';
 import { stopReasonFromFinish, usageFromWire } from './mapping.js';
 import { WireCompletion, malformed, reasoningText } from './wire-schema.js';
 
 export function decodeChatResponse(body: unknown): CanonicalResponse {
+  // Some upstreams answer 200 with an error body: that is a failure of its own class, not malformed data.
+  if (hasErrorField(body)) throw decodeInBandError(body);
   const parsed = WireCompletion.safeParse(body);
   if (!parsed.success) throw malformed('upstream chat completion is malformed', parsed.error.issues);
   const wire = parsed.data;

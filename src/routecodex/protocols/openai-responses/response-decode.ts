@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { EMPTY_USAGE, UpstreamFailure, mergeUsage, type AssistantContentPart, type CanonicalResponse } from '../../canonical/index.js';
 import { decodeInBandFailure } from './errors.js';
+import { hasErrorField } from '../common.js';
 import { decodeUsage, outputItemToPart, stopReasonOf } from './output-items.js';
 
 const ResponseBody = z.object({
@@ -16,6 +17,8 @@ const ResponseBody = z.object({
 });
 
 export function decodeResponsesResponse(body: unknown): CanonicalResponse {
+  // A 200 with only an error body (no output) is that error, not malformed data.
+  if (hasErrorField(body) && !Array.isArray((body as { output?: unknown }).output)) throw decodeInBandFailure((body as { error: unknown }).error);
   const parsed = ResponseBody.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
