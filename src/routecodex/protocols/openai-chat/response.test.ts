@@ -78,7 +78,6 @@ describe('openai-chat response decode', () => {
   it.each([
     ['a string', 'upstream exploded', /expected object/],
     ['no choices', { id: 'x', choices: [] }, /choices: .*>=1/],
-    ['an error body', { error: { message: 'bad' } }, /choices: expected array/],
     ['content of wrong type', completion({ content: 42 }), /choices\[0\]\.message\.content: expected string or array/],
   ])('throws a malformed UpstreamFailure on %s', (_name, body, message) => {
     let caught: unknown;
@@ -90,6 +89,21 @@ describe('openai-chat response decode', () => {
     expect(caught).toBeInstanceOf(UpstreamFailure);
     expect((caught as UpstreamFailure).class).toBe('malformed');
     expect((caught as UpstreamFailure).message).toMatch(message);
+  });
+
+  it.each([
+    ['no status', { error: { message: 'bad' } }, 'server'],
+    ['a rate-limit code', { error: { message: 'slow down', code: 'rate_limit_exceeded' } }, 'rate_limit'],
+    ['a context-length code', { error: { message: 'too long', code: 'context_length_exceeded' } }, 'context_length'],
+  ])('an error body answered with 200 (%s) is that failure, not malformed data', (_name, body, cls) => {
+    let caught: unknown;
+    try {
+      decode(body);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(UpstreamFailure);
+    expect((caught as UpstreamFailure).class).toBe(cls);
   });
 });
 
