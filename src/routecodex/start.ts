@@ -10,14 +10,19 @@ import type { ResolvedConfig } from './config/resolved.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { ResponsesConversationStore } from './conversation/responses-store.js';
 import { systemClock } from '../shared/clock.js';
+import { ManagerDaemon } from './manager/daemon.js';
+import { HealthManager } from './manager/health/health-manager.js';
+import { RoutingStateManager } from './manager/routing/routing-state-manager.js';
+import { createManagerStore, ManagerStoreUnavailableError } from './manager/store/create-store.js';
+import { TokenManagerModule } from './manager/token/index.js';
+import type { ManagerStore } from './manager/store/types.js';
 import { HealthTracker } from './router/health/health-tracker.js';
 import { seriesPeersOf } from './router/health/series-peers.js';
-import { MemoryHealthStore } from './router/health/types.js';
-import { MemorySessionStore } from './router/session/state.js';
 import { Router } from './router/router.js';
 import { buildApp } from './server/app.js';
 import { ApiKeyCheck } from './server/auth.js';
 import type { Gateway } from './server/gateway.js';
+import { GatewayMetrics } from './server/metrics.js';
 
 export const ROUTECODEX_VERSION = '0.1.0';
 
@@ -57,21 +62,45 @@ export async function startRouteCodex(options: StartRouteCodexOptions = {}): Pro
     );
   }
   const logger = options.logger ?? createLogger({ name: 'routecodex', level: options.logLevel ?? config.raw.logging.level });
-  const providers = new ProviderRegistry(config);
-  const health = new HealthTracker(new MemoryHealthStore(), config.raw.virtualrouter.health, systemClock, seriesPeersOf(config));
+  const clock = systemClock;
+  const store = await openManagerStore(config, home, logger);
+  // The ManagerDaemon runs before listen; no module waits on anything interactive.
+  const tokens = new TokenManagerModule();
+  const routing = new RoutingStateManager();
+  const healthManager = new HealthManager();
+  const daemon = new ManagerDaemon().register(tokens).register(routing).register(healthManager);
+  await daemon.start({ serverId: config.serverId, home, config, store, logger: logger.child({ component: 'manager' }), clock });
+  const providers = new ProviderRegistry(config, tokens.tokenProvider());
+  const health = new HealthTracker(healthManager.store, config.raw.virtualrouter.health, clock, seriesPeersOf(config));
+  const metrics = new GatewayMetrics();
+  health.onTransition(metrics.healthTransition);
   const gateway: Gateway = {
     config,
     providers,
-    router: new Router({ config, health, sessions: new MemorySessionStore(), clock: systemClock }),
+    router: new Router({ config, health, sessions: routing, clock }),
     health,
     apiKeys: new ApiKeyCheck(http.apiKeys),
     logger,
-    observers: [],
-    responses: new ResponsesConversationStore(config.raw.responses, systemClock),
+    observers: [metrics],
+    metrics,
+    restoredHealth: healthManager.restored(),
+    managerStatus: () => daemon.status(),
+    responses: new ResponsesConversationStore(config.raw.responses, clock),
     version: ROUTECODEX_VERSION,
   };
   const app: FastifyInstance = buildApp(gateway);
-  await app.listen({ host: http.host, port: http.port });
+  const shutdown = async () => {
+    await daemon.stop();
+    await providers.close();
+    await store.close();
+  };
+  try {
+    await app.listen({ host: http.host, port: http.port });
+  } catch (e) {
+    await app.close();
+    await shutdown();
+    throw e;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : http.port;
   const urlHost = http.host.includes(':') ? `[${http.host}]` : http.host;
@@ -89,8 +118,18 @@ export async function startRouteCodex(options: StartRouteCodexOptions = {}): Pro
     async close() {
       if (closed) return;
       closed = true;
+      // Server first (no new requests), then the manager (flushes state), then the upstream pools.
       await app.close();
-      await providers.close();
+      await shutdown();
     },
   };
+}
+
+async function openManagerStore(config: ResolvedConfig, home: string, logger: Logger): Promise<ManagerStore> {
+  try {
+    return await createManagerStore(config, { home, clock: systemClock, logger });
+  } catch (e) {
+    if (e instanceof ManagerStoreUnavailableError) throw new StartupError(e.message);
+    throw e;
+  }
 }

@@ -2,13 +2,14 @@
 import { ConfigError } from '../../shared/config-file.js';
 import { runConfigCheck } from './config-check.js';
 import { runStart } from './start-command.js';
+import { runTokenDaemon, TOKEN_DAEMON_USAGE } from './token-daemon.js';
 import { runFakeUpstreamCli } from '../testing/fake-upstream/index.js';
 
 const USAGE = `usage:
   routecodex start [--config PATH] [--host 127.0.0.1] [--port 5555]
   routecodex config check [--config PATH]
   routecodex fake-upstream [--port N] [--host H] [--latency-ms N] [--script FILE]
-`;
+${TOKEN_DAEMON_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -18,6 +19,8 @@ async function main(argv: string[]): Promise<number> {
     case 'config':
       if (rest[0] === 'check') return runConfigCheck(rest.slice(1));
       break;
+    case 'token-daemon':
+      return runTokenDaemon(rest);
     case 'fake-upstream':
       await runFakeUpstreamCli(rest);
       return -1; // keeps running until a signal

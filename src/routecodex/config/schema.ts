@@ -51,6 +51,8 @@ const oauthAuthSchema = z
     clientId: z.string().min(1),
     clientSecret: z.string().optional(),
     scope: z.string().optional(),
+    /** Send a PKCE (S256) code challenge with the device-code request and the verifier with the token poll. */
+    pkce: z.boolean().optional(),
     /** Refresh this long before expiry. */
     refreshAheadMs: nonNegativeInt.default(5 * 60_000),
   })

@@ -15,9 +15,12 @@ export interface CandidateSource {
   next(tried: ReadonlySet<string>): Candidate | undefined;
   /** Why nothing (more) could be picked, for the error the client gets. */
   exhaustedReason(): UpstreamFailure | undefined;
-  /** Told about each attempt's outcome (to drop or set session pins, to skip smaller context windows). */
+  /** Told about each failed attempt (to skip smaller context windows, to stop preferring a failed pin). */
   attemptFailed?(providerKey: string, failure: UpstreamFailure): void;
-  attemptSucceeded?(providerKey: string): void;
+  /** The attempt is decided and about to be delivered: the session now belongs on this key. */
+  attemptCommitted?(providerKey: string): void;
+  /** The exchange is over, delivered or not. */
+  finished?(): void;
 }
 
 /** Where attempt outcomes go (the HealthManager). */

@@ -34,6 +34,14 @@ export function sendError(ctx: ExchangeContext, writer: ClientWriter, error: Ups
 }
 
 export async function executeExchange(ctx: ExchangeContext, source: CandidateSource, writer: ClientWriter, deps: ExecutorDeps): Promise<ExchangeReport> {
+  try {
+    return await runExchange(ctx, source, writer, deps);
+  } finally {
+    source.finished?.();
+  }
+}
+
+async function runExchange(ctx: ExchangeContext, source: CandidateSource, writer: ClientWriter, deps: ExecutorDeps): Promise<ExchangeReport> {
   const now = deps.now ?? Date.now;
   const started = now();
   const tried = new Set<string>();
@@ -85,6 +93,7 @@ export async function executeExchange(ctx: ExchangeContext, source: CandidateSou
     }
 
     record.status = result.status;
+    source.attemptCommitted?.(candidate.providerKey);
     const headers = explainHeaders(ctx.requestId, source.route, candidate.providerKey, attempts.length);
     const encodeCtx: EncodeContext = {
       model: candidate.spec.model,
@@ -107,7 +116,6 @@ export async function executeExchange(ctx: ExchangeContext, source: CandidateSou
       source.attemptFailed?.(candidate.providerKey, delivery.failure);
     } else if (!delivery.failure) {
       deps.health.reportSuccess(candidate.providerKey);
-      source.attemptSucceeded?.(candidate.providerKey);
     } else {
       deps.health.reportNeutral(candidate.providerKey);
     }

@@ -52,6 +52,8 @@ export class RoutePlan implements CandidateSource {
   /** After a context-length failure, keys whose known window is not larger are skipped. */
   private minWindow = 0;
   private pin: string | undefined;
+  /** The pin the session store holds (as far as this plan knows). */
+  private persistedPin: string | undefined;
   private exhausted: UpstreamFailure | undefined;
 
   constructor(
@@ -60,6 +62,7 @@ export class RoutePlan implements CandidateSource {
   ) {
     this.route = opts.route;
     this.pin = opts.pin;
+    this.persistedPin = opts.pin;
   }
 
   /** Why a key cannot be used regardless of health; undefined when it can. */
@@ -156,16 +159,23 @@ export class RoutePlan implements CandidateSource {
       this.minWindow = Math.max(this.minWindow, window ?? this.opts.estimatedTokens);
     }
     // A stale pin never blocks failover: the first failure drops it.
-    if (this.pin === providerKey) {
-      this.pin = undefined;
-      this.opts.onPinChange?.(undefined);
-    }
+    if (this.pin === providerKey) this.pin = undefined;
   }
 
-  attemptSucceeded(providerKey: string): void {
-    if (this.pin === providerKey) return;
+  attemptCommitted(providerKey: string): void {
     this.pin = providerKey;
-    this.opts.onPinChange?.(providerKey);
+    this.flushPin();
+  }
+
+  finished(): void {
+    this.flushPin();
+  }
+
+  /** One session write per change, before the client sees the answer (no window where the next turn reads a stale pin). */
+  private flushPin(): void {
+    if (this.pin === this.persistedPin) return;
+    this.persistedPin = this.pin;
+    this.opts.onPinChange?.(this.pin);
   }
 
   /** Every candidate with why it is kept or filtered (no side effects). */

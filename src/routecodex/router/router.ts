@@ -8,14 +8,13 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { estimateRequestTokens, type CanonicalRequest, type InboundProtocolId } from '../canonical/index.js';
 import type { ResolvedConfig, TargetRef } from '../config/resolved.js';
 import type { Clock } from '../../shared/clock.js';
-import { serialized } from '../../shared/file-lock.js';
 import { classify, type Classification } from './classify/index.js';
 import type { HealthTracker } from './health/health-tracker.js';
-import { applyInstructions, candidateFilter, catalogFromConfig, extractRequestInstructions, stickyOrForcedKeys, type InstructionCatalog, type RoutingInstruction } from './instructions/index.js';
+import { applyInstructions, candidateFilter, catalogFromConfig, extractRequestInstructions, stickyOrForcedKeys, type ApplyResult, type InstructionCatalog, type RoutingInstruction } from './instructions/index.js';
 import { decideFromModel } from './model-field.js';
 import { RoutePlan, type PlannedPool } from './route-plan.js';
 import { createStrategy, weightLookup, type RotationCounter } from './select/strategies.js';
-import { emptySessionState, isEmptySessionState, type SessionRoutingState, type SessionStore } from './session/state.js';
+import { emptySessionState, type SessionRoutingState, type SessionStore } from './session/state.js';
 
 export interface RouterDeps {
   config: ResolvedConfig;
@@ -76,12 +75,25 @@ export class Router {
   async plan(input: RoutingInput): Promise<PlannedRequest> {
     const { config, clock } = this.deps;
     const now = clock.now();
-    const stored = input.sessionKey ? await this.deps.sessions.get(input.sessionKey) : undefined;
-    const before = stored ?? emptySessionState(input.sessionKey ?? 'request', now);
     const extracted = extractRequestInstructions(input.canonical, this.catalog);
-    const applied = applyInstructions(before, extracted.instructions, now);
-    let state = applied.state;
-    if (input.sessionKey && !input.dryRun && state !== before) await this.saveSession(state);
+    const sessionKey = input.sessionKey;
+    // Instructions apply to the session's CURRENT state, atomically (a pin or stopMessage count written
+    // concurrently is never lost); without a session, to this request only.
+    let applied: ApplyResult | undefined;
+    const apply = (current: SessionRoutingState | undefined): SessionRoutingState => {
+      applied = applyInstructions(current ?? emptySessionState(sessionKey ?? 'request', now), extracted.instructions, now);
+      return applied.state;
+    };
+    let state: SessionRoutingState;
+    if (sessionKey && !input.dryRun) {
+      const stored = await this.deps.sessions.get(sessionKey);
+      const needsWrite = extracted.instructions.length > 0 || stored?.forcedTarget !== undefined;
+      // An emptied state is removed by the store: carry on with an empty one.
+      state = needsWrite ? ((await this.deps.sessions.update(sessionKey, apply)) ?? emptySessionState(sessionKey, now)) : apply(stored);
+    } else {
+      state = apply(sessionKey ? await this.deps.sessions.get(sessionKey) : undefined);
+    }
+    const forced = applied!.forced;
     const canonical = extracted.request;
     const estimatedTokens = estimateRequestTokens(canonical);
     const modelDecision = decideFromModel(config, canonical.model, header(input.headers, 'x-route-hint'));
@@ -91,13 +103,13 @@ export class Router {
     let pools: PlannedPool[];
     let classification: Classification | undefined;
     let forcedKeys: TargetRef | undefined;
-    const special = stickyOrForcedKeys(state, applied.forced, config.providerKeys.values());
-    if (applied.forced && special) forcedKeys = { name: applied.forced.name, providerKeys: special.providerKeys };
+    const special = stickyOrForcedKeys(state, forced, config.providerKeys.values());
+    if (forced && special) forcedKeys = { name: forced.name, providerKeys: special.providerKeys };
     else if (modelDecision.kind === 'forced') forcedKeys = modelDecision.target;
 
     if (forcedKeys) {
       route = `forced:${forcedKeys.name}`;
-      reason = applied.forced ? `forced by <**${forcedKeys.name}**>` : `model "${canonical.model}" names a target`;
+      reason = forced ? `forced by <**${forcedKeys.name}**>` : `model "${canonical.model}" names a target`;
       pools = [{ id: route, backup: false, providerKeys: forcedKeys.providerKeys }];
     } else if (special?.source === 'sticky' && state.stickyTarget) {
       route = `sticky:${state.stickyTarget.name}`;
@@ -116,8 +128,7 @@ export class Router {
     }
 
     // A forced target (from `model` or an instruction) outranks sticky and allow; disable outranks all.
-    const filter = forcedKeys ? candidateFilter({ disabled: state.disabled }) : candidateFilter(state, applied.forced);
-    const sessionKey = input.sessionKey;
+    const filter = forcedKeys ? candidateFilter({ disabled: state.disabled }) : candidateFilter(state, forced);
     const plan = new RoutePlan(
       { config, health: this.deps.health, healthPolicy: config.raw.virtualrouter.health, strategy: this.strategy, clock },
       {
@@ -134,22 +145,16 @@ export class Router {
     return { plan, canonical, rewritten: canonical !== input.canonical, decision, ...(input.sessionKey ? { session: state } : {}) };
   }
 
-  private async saveSession(state: SessionRoutingState): Promise<void> {
-    if (isEmptySessionState(state)) await this.deps.sessions.delete(state.sessionId);
-    else await this.deps.sessions.put(state);
-  }
-
-  /** Pin changes of one session are serialized: each is a read-modify-write of the session's state. */
-  private updatePin(sessionKey: string, route: string, providerKey: string | undefined): Promise<void> {
-    return serialized(`session-pin:${sessionKey}`, () => this.writePin(sessionKey, route, providerKey));
-  }
-
-  private async writePin(sessionKey: string, route: string, providerKey: string | undefined): Promise<void> {
+  /** A pin change is an atomic update of the session's state. */
+  private async updatePin(sessionKey: string, route: string, providerKey: string | undefined): Promise<void> {
     const now = this.deps.clock.now();
-    const state = (await this.deps.sessions.get(sessionKey)) ?? emptySessionState(sessionKey, now);
-    const pins = { ...state.pins };
-    if (providerKey === undefined) delete pins[route];
-    else pins[route] = providerKey;
-    await this.saveSession({ ...state, pins, updatedAt: now });
+    await this.deps.sessions.update(sessionKey, (current) => {
+      const state = current ?? emptySessionState(sessionKey, now);
+      if (state.pins[route] === providerKey) return current;
+      const pins = { ...state.pins };
+      if (providerKey === undefined) delete pins[route];
+      else pins[route] = providerKey;
+      return { ...state, pins, updatedAt: now };
+    });
   }
 }

@@ -1,14 +1,20 @@
 /**
  * State endpoints (auth as /v1/*): live health of every providerKey, resetting cooldowns, and a
- * session's routing state. Secrets never appear here: keys are named by alias, never by value.
+ * session's routing state, the ManagerDaemon's modules, and /metrics. Secrets never appear here: keys
+ * are named by alias, never by value.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Gateway } from './gateway.js';
+import { registerMetricsRoute } from './metrics-route.js';
 
 const resetBody = z.object({ providerKey: z.string().min(1).optional() }).strict();
 
 export function registerManagerRoutes(app: FastifyInstance, gateway: Gateway): void {
+  if (gateway.metrics) registerMetricsRoute(app, gateway.metrics);
+
+  app.get('/manager/state/modules', async () => ({ serverId: gateway.config.serverId, modules: gateway.managerStatus?.() ?? [] }));
+
   app.get('/manager/state/health', async () => {
     const now = Date.now();
     const providers = [...gateway.config.providerKeys.keys()].map((providerKey) => {

@@ -12,6 +12,7 @@ import { executeExchange } from '../router/executor.js';
 import type { ClientWriter, ExchangeContext, ExchangeReport } from '../router/exchange-types.js';
 import type { PlannedRequest } from '../router/router.js';
 import { CapturingWriter } from './capturing-writer.js';
+import type { StopMessageState } from '../router/session/state.js';
 import type { Gateway } from './gateway.js';
 
 export const HEADER_STOP_MESSAGE_TURNS = 'x-routecodex-stop-message-turns';
@@ -58,10 +59,15 @@ export async function runWithStopMessage(
     last = { report, capture };
     if (!report.finishedWithoutToolCall || writer.closed) break;
     const now = Date.now();
-    const state = await gateway.router.sessions.get(sessionKey);
-    const sm = state?.stopMessage;
-    if (!state || !sm || sm.used >= sm.maxRepeats) break;
-    await gateway.router.sessions.put({ ...state, stopMessage: { ...sm, used: sm.used + 1, lastUsedAt: now }, updatedAt: now });
+    // Take one repeat atomically: the count is never lost to a concurrent write of the session.
+    let sm: StopMessageState | undefined;
+    await gateway.router.sessions.update(sessionKey, (state) => {
+      const current = state?.stopMessage;
+      if (!state || !current || current.used >= current.maxRepeats) return state;
+      sm = current;
+      return { ...state, stopMessage: { ...current, used: current.used + 1, lastUsedAt: now }, updatedAt: now };
+    });
+    if (!sm) break;
     const followUp = {
       ...ctx.canonical,
       messages: [...ctx.canonical.messages, { role: 'assistant' as const, content: report.response.content }, { role: 'user' as const, content: [{ type: 'text' as const, text: sm.text }] }],

@@ -86,12 +86,21 @@ export function isEmptySessionState(s: SessionRoutingState): boolean {
 
 /**
  * Where session states live. `get` may hit a backing store (a file, Redis); implementations keep a
- * local copy so repeated reads are cheap. `put` is write-through.
+ * local copy so repeated reads are cheap. Every change is an `update`: an atomic read-modify-write of
+ * one session (changes to one session are applied one after the other, never lost).
  */
 export interface SessionStore {
   get(sessionId: string): Promise<SessionRoutingState | undefined>;
-  put(state: SessionRoutingState): Promise<void>;
-  delete(sessionId: string): Promise<void>;
+  /**
+   * Applies `change` to the current state (undefined when there is none) and stores the result;
+   * returning undefined (or an empty state) removes the session; returning `current` itself writes nothing.
+   */
+  update(sessionId: string, change: (current: SessionRoutingState | undefined) => SessionRoutingState | undefined): Promise<SessionRoutingState | undefined>;
+}
+
+/** An empty state is not kept: the change's result, normalized. */
+export function keptState(state: SessionRoutingState | undefined): SessionRoutingState | undefined {
+  return state && !isEmptySessionState(state) ? state : undefined;
 }
 
 export class MemorySessionStore implements SessionStore {
@@ -99,10 +108,14 @@ export class MemorySessionStore implements SessionStore {
   async get(sessionId: string): Promise<SessionRoutingState | undefined> {
     return this.states.get(sessionId);
   }
-  async put(state: SessionRoutingState): Promise<void> {
-    this.states.set(state.sessionId, state);
-  }
-  async delete(sessionId: string): Promise<void> {
-    this.states.delete(sessionId);
+  async update(sessionId: string, change: (current: SessionRoutingState | undefined) => SessionRoutingState | undefined): Promise<SessionRoutingState | undefined> {
+    // Synchronous between the read and the write: nothing can interleave.
+    const current = this.states.get(sessionId);
+    const next = change(current);
+    if (next === current) return current;
+    const kept = keptState(next);
+    if (kept) this.states.set(sessionId, kept);
+    else this.states.delete(sessionId);
+    return kept;
   }
 }
