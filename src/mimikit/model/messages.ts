@@ -46,6 +46,8 @@ export const batchRecordSchema = z
     inputIds: z.array(z.string()),
     resultIds: z.array(z.string()),
     actions: z.array(z.object({ name: z.string(), attrs: z.record(z.string(), z.string()) }).strict()),
+    /** The client's time zone when the batch ran (cron jobs it creates are read in it). */
+    timeZone: z.string().optional(),
   })
   .strict();
 export type BatchRecord = z.infer<typeof batchRecordSchema>;

@@ -17,6 +17,11 @@ export const runtimeSnapshotSchema = z
     compressedContext: z.object({ text: z.string(), upToMessageId: z.string(), createdAt: z.string() }).strict().optional(),
     tasks: z.array(taskSchema),
     cronJobs: z.array(cronJobSchema),
+    /** What the latest client told us about its clock (survives restarts; used for the prompt's environment). */
+    lastClient: z
+      .object({ timeZone: z.string().optional(), nowIso: z.string().optional(), locale: z.string().optional(), receivedAt: z.string() })
+      .strict()
+      .optional(),
     /** Start of the idle window that already fired (one idle wake per window). */
     idleFiredForWindow: z.number().int().optional(),
   })

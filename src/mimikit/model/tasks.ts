@@ -64,6 +64,8 @@ export const cronJobSchema = z
     id: z.string().min(1),
     cron: z.string().optional(),
     scheduledAt: z.string().optional(),
+    /** IANA time zone the cron expression is read in (the creating client's); absent = UTC. */
+    timeZone: z.string().optional(),
     prompt: z.string(),
     title: z.string(),
     profile: taskProfileSchema,
