@@ -1,6 +1,6 @@
 /** Helpers shared by the protocol codecs. Pure functions only. */
 import { randomBytes } from 'node:crypto';
-import type { ImageSource, ReasoningEffort } from '../canonical/index.js';
+import type { FunctionTool, ImageSource, ReasoningEffort } from '../canonical/index.js';
 import { GatewayError, type UpstreamFailure } from '../canonical/index.js';
 
 /** `data:<mediaType>;base64,<data>` → base64 image source; anything else → URL source. */
@@ -234,4 +234,15 @@ export function openAiErrorCode(error: UpstreamFailure): string {
 /** True for a JSON body that carries a non-null `error` field (an error answered with status 200). */
 export function hasErrorField(body: unknown): boolean {
   return isRecord(body) && body.error !== undefined && body.error !== null;
+}
+
+/** A canonical function tool from OpenAI's fields (Chat nests them under `function`, Responses flattens them). */
+export function functionTool(f: { name: string; description?: string | null; parameters?: Record<string, unknown> | null; strict?: boolean | null }): FunctionTool {
+  return {
+    type: 'function',
+    name: f.name,
+    parameters: f.parameters ?? { type: 'object', properties: {} },
+    ...(f.description != null ? { description: f.description } : {}),
+    ...(f.strict != null ? { strict: f.strict } : {}),
+  };
 }

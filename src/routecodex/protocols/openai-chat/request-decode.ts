@@ -11,7 +11,7 @@ import {
   type UserContentPart,
   type UserMessage,
 } from '../../canonical/index.js';
-import { gatewayErrorFromZod, imageSourceFromUrl } from '../common.js';
+import { functionTool, gatewayErrorFromZod, imageSourceFromUrl } from '../common.js';
 import { ChatRequestSchema, type ChatAssistantMessage, type ChatMessage, type ChatRequest, type ChatUserPart } from './schema.js';
 
 export function decodeChatRequest(body: unknown): CanonicalRequest {
@@ -128,16 +128,7 @@ function decodeAssistant(m: ChatAssistantMessage): AssistantContentPart[] {
 }
 
 function decodeTools(req: ChatRequest): ToolDefinition[] {
-  return (req.tools ?? []).map((t) => {
-    const f = t.function;
-    return {
-      type: 'function',
-      name: f.name,
-      parameters: f.parameters ?? { type: 'object', properties: {} },
-      ...(f.description != null ? { description: f.description } : {}),
-      ...(f.strict != null ? { strict: f.strict } : {}),
-    };
-  });
+  return (req.tools ?? []).map((t) => functionTool(t.function));
 }
 
 function decodeToolChoice(choice: ChatRequest['tool_choice']): ToolChoice | undefined {

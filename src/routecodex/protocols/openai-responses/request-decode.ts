@@ -1,6 +1,6 @@
 /** OpenAI Responses request body → canonical request (inbound), plus the continuation fields the server handles. */
 import type { CanonicalRequest, ReasoningRequest, ResponseFormat, ToolChoice, ToolDefinition } from '../../canonical/index.js';
-import { gatewayErrorFromZod, isRecord } from '../common.js';
+import { functionTool, gatewayErrorFromZod, isRecord } from '../common.js';
 import { decodeInput } from './input-decode.js';
 import { FunctionTool, ResponsesRequestSchema, type ResponsesRequest } from './schema.js';
 
@@ -40,14 +40,7 @@ function decodeTools(tools: ResponsesRequest['tools']): ToolDefinition[] {
     if (t.type === 'function') {
       const r = FunctionTool.safeParse(t);
       if (!r.success) throw gatewayErrorFromZod(r.error.issues.map((x) => ({ ...x, path: ['tools', i, ...x.path] })));
-      const f = r.data;
-      return {
-        type: 'function',
-        name: f.name,
-        parameters: f.parameters ?? { type: 'object', properties: {} },
-        ...(f.description != null ? { description: f.description } : {}),
-        ...(f.strict != null ? { strict: f.strict } : {}),
-      };
+      return functionTool(r.data);
     }
     const name = typeof t.name === 'string' ? t.name : undefined;
     return { type: 'builtin', kind: t.type, raw: { ...t }, ...(name !== undefined ? { name } : {}) };
