@@ -3,18 +3,21 @@
  * structured error fields, never guessed from message substrings), and the router, the health state
  * machine and the client-facing error mapping all switch on the class.
  */
-export type FailureClass =
-  | 'rate_limit' // 429 without a quota reset: cooldown ladder, Retry-After
-  | 'quota' // quota exhausted until a known reset time
-  | 'auth' // 401/402/403: credential problem; OAuth refresh first, then trip
-  | 'server' // 5xx, 524
-  | 'network' // connection refused/reset, DNS, TLS
-  | 'timeout' // time-to-first-byte or idle-stream timeout
-  | 'context_length' // the prompt does not fit this target's window
-  | 'stream_broken' // the stream ended or errored before finishing (or before any content)
-  | 'malformed' // unparseable upstream response or SSE
-  | 'client_error' // any other 4xx: the request itself is wrong; not retried
-  | 'unavailable'; // no target could be tried (everything cooling, filtered, or unknown model)
+export const FAILURE_CLASSES = [
+  'rate_limit', // 429 without a quota reset: cooldown ladder, Retry-After
+  'quota', // quota exhausted until a known reset time
+  'auth', // 401/402/403: credential problem; OAuth refresh first, then trip
+  'server', // 5xx, 524
+  'network', // connection refused/reset, DNS, TLS
+  'timeout', // time-to-first-byte or idle-stream timeout
+  'context_length', // the prompt does not fit this target's window
+  'stream_broken', // the stream ended or errored before finishing (or before any content)
+  'malformed', // unparseable upstream response or SSE
+  'client_error', // any other 4xx: the request itself is wrong; not retried
+  'unavailable', // no target could be tried (everything cooling, filtered, or unknown model)
+] as const;
+
+export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
 /** Classes that move the request on to the next target. */
 export const RETRYABLE_CLASSES: ReadonlySet<FailureClass> = new Set<FailureClass>([

@@ -3,26 +3,8 @@
  * and the retention rule both stores apply, so that every implementation keeps exactly the same records.
  */
 import { z } from 'zod';
-import type { FailureClass } from '../../canonical/index.js';
+import { FAILURE_CLASSES } from '../../canonical/index.js';
 import type { ProviderErrorEvent, ProviderHealthRecord } from '../../router/health/types.js';
-
-const FAILURE_CLASSES = [
-  'rate_limit',
-  'quota',
-  'auth',
-  'server',
-  'network',
-  'timeout',
-  'context_length',
-  'stream_broken',
-  'malformed',
-  'client_error',
-  'unavailable',
-] as const satisfies readonly FailureClass[];
-
-/** Fails to compile when `FailureClass` gains a member this list lacks. */
-const allClassesListed: Exclude<FailureClass, (typeof FAILURE_CLASSES)[number]> extends never ? true : false = true;
-void allClassesListed;
 
 const failureClassSchema = z.enum(FAILURE_CLASSES);
 const healthStateSchema = z.enum(['healthy', 'cooling', 'tripped', 'half-open']);
