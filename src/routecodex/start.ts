@@ -15,7 +15,9 @@ import { HealthManager } from './manager/health/health-manager.js';
 import { RoutingStateManager } from './manager/routing/routing-state-manager.js';
 import { createManagerStore, ManagerStoreUnavailableError } from './manager/store/create-store.js';
 import { TokenManagerModule } from './manager/token/index.js';
-import type { ManagerStore } from './manager/store/types.js';
+import { capabilitiesOf, type ManagerStore } from './manager/store/types.js';
+import { BlockRotationCounter } from './manager/routing/shared-rotation.js';
+import { SharedRateGate } from './manager/routing/shared-rate-gate.js';
 import { HealthTracker } from './router/health/health-tracker.js';
 import { seriesPeersOf } from './router/health/series-peers.js';
 import { Router } from './router/router.js';
@@ -72,12 +74,16 @@ export async function startRouteCodex(options: StartRouteCodexOptions = {}): Pro
   await daemon.start({ serverId: config.serverId, home, config, store, logger: logger.child({ component: 'manager' }), clock });
   const providers = new ProviderRegistry(config, tokens.tokenProvider());
   const health = new HealthTracker(healthManager.store, config.raw.virtualrouter.health, clock, seriesPeersOf(config));
+  // Round-robin positions and rpm windows: shared by every instance on a shared store (Redis).
+  const shared = capabilitiesOf(store).shared;
+  const counter = shared ? new BlockRotationCounter(store.counters, logger) : undefined;
+  const rateGate = shared ? new SharedRateGate(store.counters, clock, logger) : undefined;
   const metrics = new GatewayMetrics();
   health.onTransition(metrics.healthTransition);
   const gateway: Gateway = {
     config,
     providers,
-    router: new Router({ config, health, sessions: routing, clock }),
+    router: new Router({ config, health, sessions: routing, clock, ...(counter ? { counter } : {}), ...(rateGate ? { rateGate } : {}) }),
     health,
     apiKeys: new ApiKeyCheck(http.apiKeys),
     logger,

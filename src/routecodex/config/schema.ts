@@ -27,6 +27,8 @@ const modelInfoSchema = z
     supportsTools: z.boolean().optional(),
     supportsVision: z.boolean().optional(),
     supportsThinking: z.boolean().optional(),
+    /** Requests per minute this model accepts on each key; a key whose window is full is skipped (shared by every instance on Redis). */
+    rpm: positiveInt.optional(),
   })
   .strict();
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
@@ -142,6 +144,8 @@ const managerSchema = z
     healthCompactBytes: positiveInt.default(1_048_576),
     healthCompactIntervalMs: positiveInt.default(10 * 60_000),
     sessionTtlMs: positiveInt.default(7 * 24 * 3_600_000),
+    /** The token leader lease: renewed every third of it; a dead leader is replaced within about this long. */
+    leaderTtlMs: positiveInt.default(30_000),
   })
   .strict();
 

@@ -12,7 +12,8 @@ export interface Candidate {
 /** Hands out the next target to try; the router applies pools, strategy and health at each call. */
 export interface CandidateSource {
   readonly route: string;
-  next(tried: ReadonlySet<string>): Candidate | undefined;
+  /** May be a promise only when a check costs a round trip (a shared rate window). */
+  next(tried: ReadonlySet<string>): Candidate | undefined | Promise<Candidate | undefined>;
   /** Why nothing (more) could be picked, for the error the client gets. */
   exhaustedReason(): UpstreamFailure | undefined;
   /** Told about each failed attempt (to skip smaller context windows, to stop preferring a failed pin). */

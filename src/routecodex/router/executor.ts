@@ -61,7 +61,7 @@ async function runExchange(ctx: ExchangeContext, source: CandidateSource, writer
 
   let lastFailure: UpstreamFailure | undefined;
   while (attempts.length < ctx.failover.maxAttempts && !ctx.signal.aborted) {
-    const candidate = source.next(tried);
+    const candidate = await source.next(tried);
     if (!candidate) break;
     tried.add(candidate.providerKey);
     const runtime = deps.providers.get(candidate.spec.runtimeKey);

@@ -3,6 +3,8 @@
  * pool has an eligible target), each key checked against static filters (routing instructions, context
  * window) and health, the session's pin preferred while it stays eligible, the pool's strategy otherwise.
  * When everything is cooling, `whenAllCooling` decides: try the key free soonest, or fail with 503.
+ * A key with an `rpm` is admitted by the rate gate before it is handed out (the one await of a pick,
+ * only for such keys); a key whose window is full is skipped like a cooling key (`rpm limit`).
  */
 import { UpstreamFailure } from '../canonical/index.js';
 import type { ProviderKeySpec, ResolvedConfig } from '../config/resolved.js';
@@ -10,6 +12,7 @@ import type { HealthConfig } from '../config/schema.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Candidate, CandidateSource } from './exchange-types.js';
 import type { HealthTracker } from './health/health-tracker.js';
+import type { RateGate } from './select/rate-gate.js';
 import type { SelectionStrategy } from './select/strategies.js';
 
 export interface PlannedPool {
@@ -33,6 +36,8 @@ export interface RoutePlanDeps {
   healthPolicy: HealthConfig;
   strategy: SelectionStrategy;
   clock: Clock;
+  /** Admits requests to keys that have an `rpm`. */
+  rateGate?: RateGate;
 }
 
 export interface RoutePlanOptions {
@@ -55,6 +60,8 @@ export class RoutePlan implements CandidateSource {
   /** The pin the session store holds (as far as this plan knows). */
   private persistedPin: string | undefined;
   private exhausted: UpstreamFailure | undefined;
+  /** Keys the rate gate refused during this request. */
+  private readonly rpmRefused = new Set<string>();
 
   constructor(
     private readonly deps: RoutePlanDeps,
@@ -77,14 +84,38 @@ export class RoutePlan implements CandidateSource {
     return undefined;
   }
 
+  /** A key with an `rpm` whose window is full (refused here, or known full to the gate). */
+  private rpmLimited(providerKey: string): boolean {
+    const gate = this.deps.rateGate;
+    return this.rpmRefused.has(providerKey) || (gate !== undefined && this.deps.config.providerKeys.get(providerKey)?.info.rpm !== undefined && gate.limitedUntil(providerKey) !== undefined);
+  }
+
   private healthReason(providerKey: string): string | undefined {
+    if (this.rpmLimited(providerKey)) return 'rpm limit';
     if (this.deps.health.isAvailable(providerKey)) return undefined;
     const v = this.deps.health.view(providerKey);
     const until = v.cooldownExpiresAt !== undefined ? ` until ${new Date(v.cooldownExpiresAt).toISOString()}` : '';
     return v.state === 'half-open' ? 'half-open: probe in flight' : `${v.state}${v.reason ? ` (${v.reason})` : ''}${until}`;
   }
 
-  next(tried: ReadonlySet<string>): Candidate | undefined {
+  next(tried: ReadonlySet<string>): Candidate | undefined | Promise<Candidate | undefined> {
+    const candidate = this.pick(tried);
+    return candidate?.spec.info.rpm !== undefined && this.deps.rateGate ? this.admitted(candidate, this.deps.rateGate, tried) : candidate;
+  }
+
+  /** Asks the gate; a refused key is skipped (its probe slot, if it took one, freed) and the pick goes on. */
+  private async admitted(first: Candidate, gate: RateGate, tried: ReadonlySet<string>): Promise<Candidate | undefined> {
+    let candidate: Candidate | undefined = first;
+    while (candidate?.spec.info.rpm !== undefined) {
+      if (await gate.admit(candidate.providerKey, candidate.spec.info.rpm)) return candidate;
+      this.rpmRefused.add(candidate.providerKey);
+      this.deps.health.reportNeutral(candidate.providerKey);
+      candidate = this.pick(tried);
+    }
+    return candidate;
+  }
+
+  private pick(tried: ReadonlySet<string>): Candidate | undefined {
     for (const backup of [false, true]) {
       for (const pool of this.opts.pools) {
         if (pool.backup !== backup) continue;
@@ -96,7 +127,7 @@ export class RoutePlan implements CandidateSource {
   }
 
   private pickFrom(pool: PlannedPool, tried: ReadonlySet<string>): Candidate | undefined {
-    let eligible = pool.providerKeys.filter((k) => !tried.has(k) && this.staticReason(k) === undefined && this.deps.health.isAvailable(k));
+    let eligible = pool.providerKeys.filter((k) => !tried.has(k) && this.staticReason(k) === undefined && !this.rpmLimited(k) && this.deps.health.isAvailable(k));
     while (eligible.length > 0) {
       const key =
         this.pin !== undefined && eligible.includes(this.pin)
@@ -116,8 +147,12 @@ export class RoutePlan implements CandidateSource {
       this.exhausted = this.staticExhaustion(all);
       return undefined;
     }
-    const cooling = usable.filter((k) => !tried.has(k));
-    if (cooling.length === 0) return undefined; // everything usable was tried: the last failure speaks
+    const cooling = usable.filter((k) => !tried.has(k) && !this.rpmLimited(k));
+    if (cooling.length === 0) {
+      const limited = usable.filter((k) => !tried.has(k));
+      if (limited.length > 0) this.exhausted = this.rpmExhaustion(limited);
+      return undefined; // everything usable was tried: the last failure speaks
+    }
     if (this.deps.healthPolicy.whenAllCooling === 'try-soonest') {
       const soonest = this.deps.health.soonestCooling(cooling);
       if (soonest) return this.candidate(soonest.providerKey);
@@ -130,6 +165,12 @@ export class RoutePlan implements CandidateSource {
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
     return undefined;
+  }
+
+  private rpmExhaustion(keys: string[]): UpstreamFailure {
+    const ends = keys.map((k) => this.deps.rateGate?.limitedUntil(k)).filter((t): t is number => t !== undefined);
+    const retryAfterMs = ends.length > 0 ? Math.max(0, Math.min(...ends) - this.deps.clock.now()) : 1_000;
+    return new UpstreamFailure({ class: 'unavailable', message: `every target of route "${this.route}" is at its rpm limit (${keys.join(', ')})`, retryAfterMs });
   }
 
   private staticExhaustion(all: string[]): UpstreamFailure {
@@ -193,7 +234,7 @@ export class RoutePlan implements CandidateSource {
     for (const backup of [false, true]) {
       for (const pool of this.opts.pools) {
         if (pool.backup !== backup) continue;
-        const eligible = pool.providerKeys.filter((k) => this.staticReason(k) === undefined && this.deps.health.isAvailable(k));
+        const eligible = pool.providerKeys.filter((k) => this.staticReason(k) === undefined && !this.rpmLimited(k) && this.deps.health.isAvailable(k));
         if (eligible.length === 0) continue;
         if (this.pin !== undefined && eligible.includes(this.pin)) return this.pin;
         return this.deps.strategy.preview(pool.id, eligible, this.opts.sessionKey !== undefined ? { sessionKey: this.opts.sessionKey } : {});

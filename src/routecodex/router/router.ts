@@ -13,6 +13,7 @@ import type { HealthTracker } from './health/health-tracker.js';
 import { applyInstructions, candidateFilter, catalogFromConfig, extractRequestInstructions, stickyOrForcedKeys, type ApplyResult, type InstructionCatalog, type RoutingInstruction } from './instructions/index.js';
 import { decideFromModel } from './model-field.js';
 import { RoutePlan, type PlannedPool } from './route-plan.js';
+import { LocalRateGate, type RateGate } from './select/rate-gate.js';
 import { createStrategy, weightLookup, type RotationCounter } from './select/strategies.js';
 import { emptySessionState, type SessionRoutingState, type SessionStore } from './session/state.js';
 
@@ -22,6 +23,8 @@ export interface RouterDeps {
   sessions: SessionStore;
   clock: Clock;
   counter?: RotationCounter;
+  /** Admits requests to keys with an `rpm` (default: counted in this process). */
+  rateGate?: RateGate;
 }
 
 export interface RoutingInput {
@@ -60,12 +63,14 @@ function header(h: IncomingHttpHeaders, name: string): string | undefined {
 export class Router {
   private readonly catalog: InstructionCatalog;
   private readonly strategy;
+  private readonly rateGate: RateGate;
 
   constructor(private readonly deps: RouterDeps) {
     const { config } = deps;
     this.catalog = catalogFromConfig(config);
     const lb = config.raw.virtualrouter.loadBalancing;
     this.strategy = createStrategy(lb.strategy, weightLookup(lb.weights, (k) => config.providerKeys.get(k)), deps.counter);
+    this.rateGate = deps.rateGate ?? new LocalRateGate(deps.clock);
   }
 
   get sessions(): SessionStore {
@@ -130,7 +135,7 @@ export class Router {
     // A forced target (from `model` or an instruction) outranks sticky and allow; disable outranks all.
     const filter = forcedKeys ? candidateFilter({ disabled: state.disabled }) : candidateFilter(state, forced);
     const plan = new RoutePlan(
-      { config, health: this.deps.health, healthPolicy: config.raw.virtualrouter.health, strategy: this.strategy, clock },
+      { config, health: this.deps.health, healthPolicy: config.raw.virtualrouter.health, strategy: this.strategy, clock, rateGate: this.rateGate },
       {
         route,
         pools,

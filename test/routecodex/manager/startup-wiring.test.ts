@@ -19,13 +19,13 @@ async function harness(): Promise<GatewayHarness> {
 }
 
 describe('manager wiring', () => {
-  it('manager.store: redis is refused at start-up with a clear message (not available yet)', async () => {
+  it('manager.store: redis with a redisUrl that is not a redis:// URL is refused at start-up with a clear message', async () => {
     const home = await tempDir();
     cleanups.push(home.remove);
-    const document = { virtualrouter: { providers: {}, routing: {} }, manager: { store: 'redis' } };
+    const document = { virtualrouter: { providers: {}, routing: {} }, manager: { store: 'redis', redisUrl: 'http://127.0.0.1:6379' } };
     const start = () => startRouteCodex({ home: home.path, env: {}, document, port: 0, logger: silentLogger() });
     await expect(start()).rejects.toThrow(StartupError);
-    await expect(start()).rejects.toThrow(/manager\.store: redis is not available yet/);
+    await expect(start()).rejects.toThrow(/manager\.redisUrl must be a redis:\/\/ or rediss:\/\/ URL/);
   });
 
   it('close stops the server, then the manager: health.jsonl is compacted on the way out', async () => {

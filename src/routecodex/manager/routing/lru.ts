@@ -23,6 +23,16 @@ export class LruCache<K, V> {
     return value;
   }
 
+  /** The value, without marking it as used. */
+  peek(key: K): V | undefined {
+    return this.map.get(key);
+  }
+
+  /** Every key, least recently used first (a snapshot). */
+  keys(): K[] {
+    return [...this.map.keys()];
+  }
+
   set(key: K, value: V): void {
     this.map.delete(key);
     this.map.set(key, value);

@@ -5,25 +5,25 @@
  * `update` is a read-modify-write queued with them. A store
  * failure is logged and never fails the request: the cache still holds the new state for this process.
  * A timer sweeps expired sessions from the store and the cache.
+ *
+ * With a shared store (Redis) the request path never waits on the store for a session this process
+ * holds: `update` returns once the cache has the new state and the write is queued (write-behind, in
+ * order). Other instances' changes arrive as notices and are re-read into the cache (session-sync.ts);
+ * after an outage the sessions whose writes failed are pushed again and the cache is re-read.
  */
 import { systemClock, type Clock } from '../../../shared/clock.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { SessionRoutingState, SessionStore } from '../../router/session/state.js';
-import type { SessionPersistence } from '../store/types.js';
+import { capabilitiesOf, StoreUnavailableError, type SessionPersistence } from '../store/types.js';
 import type { ManagerContext, ManagerModule } from '../types.js';
 import { LruCache } from './lru.js';
+import { SessionSync, type CacheEntry } from './session-sync.js';
 
 export interface RoutingStateManagerOptions {
   /** Sessions kept in memory (default 10,000); the rest are read from the store when needed. */
   maxCachedSessions?: number;
   /** How often expired sessions are swept (default: the session TTL, at most 10 minutes). */
   sweepIntervalMs?: number;
-}
-
-interface CacheEntry {
-  /** undefined: the store has no state for this session. */
-  state: SessionRoutingState | undefined;
-  expiresAt: number;
 }
 
 const DEFAULT_TTL_MS = 7 * 24 * 3_600_000;
@@ -39,6 +39,9 @@ export class RoutingStateManager implements ManagerModule, SessionStore {
   private unsubscribe: (() => void) | undefined;
   /** The last queued write of each session (writes of one session run in order). */
   private readonly chains = new Map<string, Promise<void>>();
+  /** Shared store: `update` does not wait for the store write. */
+  private writeBehind = false;
+  private sync: SessionSync | undefined;
 
   constructor(private readonly options: RoutingStateManagerOptions = {}) {
     this.cache = new LruCache(options.maxCachedSessions ?? 10_000);
@@ -49,7 +52,24 @@ export class RoutingStateManager implements ManagerModule, SessionStore {
     this.logger = context.logger;
     this.clock = context.clock;
     this.ttlMs = context.config.raw.manager.sessionTtlMs;
-    this.unsubscribe = this.persistence.subscribe((sessionId) => this.cache.delete(sessionId));
+    this.writeBehind = capabilitiesOf(context.store).shared;
+    const persistence = this.persistence;
+    this.sync = new SessionSync({
+      cache: this.cache,
+      persistence,
+      clock: this.clock,
+      logger: context.logger,
+      ttlMs: this.ttlMs,
+      busy: (sessionId) => this.chains.has(sessionId),
+      push: (sessionId, state) => this.write(sessionId, state ? 'put' : 'remove', (p) => (state ? p.put(state, this.ttlMs) : p.remove(sessionId))),
+    });
+    this.unsubscribe = persistence.subscribe((sessionId) => void this.sync?.refresh(sessionId));
+    const offRestored = context.store.link?.onRestored(({ restarted }) => void this.sync?.restore(restarted));
+    const off = this.unsubscribe;
+    this.unsubscribe = () => {
+      off();
+      offRestored?.();
+    };
   }
 
   start(): void {
@@ -63,6 +83,7 @@ export class RoutingStateManager implements ManagerModule, SessionStore {
     this.timer = undefined;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    await this.sync?.idle();
     await Promise.all([...this.chains.values()]);
   }
 
@@ -74,14 +95,19 @@ export class RoutingStateManager implements ManagerModule, SessionStore {
     const persistence = this.persistence;
     if (!persistence) return undefined;
     let state: SessionRoutingState | undefined;
+    const read = this.sync?.reading(sessionId);
     try {
       state = await persistence.get(sessionId, now);
     } catch (e) {
-      this.logger?.error({ err: e, sessionId }, 'reading session routing state failed; routing this request without it');
+      read?.done();
+      if (e instanceof StoreUnavailableError) this.logger?.debug({ sessionId, err: e.message }, 'session read skipped: store unavailable');
+      else this.logger?.error({ err: e, sessionId }, 'reading session routing state failed; routing this request without it');
       return undefined;
     }
-    // A write that happened while this read was in flight is newer: keep it.
-    if (!this.cache.has(sessionId)) {
+    // A write that happened while this read was in flight is newer: keep it. A notice that arrived
+    // meanwhile makes this read possibly stale: use it for this request, do not cache it.
+    const stale = read?.done() ?? false;
+    if (!this.cache.has(sessionId) && !stale) {
       // The store's expiry is (last write + ttl), and the last write was not before `updatedAt`.
       this.cache.set(sessionId, { state, expiresAt: state ? state.updatedAt + this.ttlMs : now + this.ttlMs });
     }
@@ -102,13 +128,17 @@ export class RoutingStateManager implements ManagerModule, SessionStore {
     const hit = this.cache.get(sessionId);
     if (hit && hit.expiresAt > this.clock.now()) return this.applyChange(sessionId, hit.state, change);
     let result: SessionRoutingState | undefined;
-    await this.enqueue(sessionId, async () => {
+    let decided: () => void = () => undefined;
+    const computed = new Promise<void>((resolve) => (decided = resolve));
+    const run = this.enqueue(sessionId, async () => {
       const current = await this.get(sessionId);
       result = change(current);
-      if (result === current) return;
+      if (result === current) return decided();
       this.cache.set(sessionId, { state: result, expiresAt: this.clock.now() + this.ttlMs });
+      decided();
       await this.persist(sessionId, result ? 'put' : 'remove', (p) => (result ? p.put(result, this.ttlMs) : p.remove(sessionId)));
     });
+    await (this.writeBehind ? Promise.race([computed, run]) : run);
     return result;
   }
 
@@ -120,7 +150,8 @@ export class RoutingStateManager implements ManagerModule, SessionStore {
     const next = change(current);
     if (next === current) return current;
     this.cache.set(sessionId, { state: next, expiresAt: this.clock.now() + this.ttlMs });
-    await this.write(sessionId, next ? 'put' : 'remove', (p) => (next ? p.put(next, this.ttlMs) : p.remove(sessionId)));
+    const written = this.write(sessionId, next ? 'put' : 'remove', (p) => (next ? p.put(next, this.ttlMs) : p.remove(sessionId)));
+    if (!this.writeBehind) await written;
     return next;
   }
 
@@ -134,7 +165,8 @@ export class RoutingStateManager implements ManagerModule, SessionStore {
       if (removed > 0) this.logger?.info({ removed }, 'expired session routing states removed');
       return removed;
     } catch (e) {
-      this.logger?.error({ err: e }, 'sweeping expired session routing states failed');
+      if (e instanceof StoreUnavailableError) this.logger?.debug({ err: e.message }, 'session sweep skipped: store unavailable');
+      else this.logger?.error({ err: e }, 'sweeping expired session routing states failed');
       return 0;
     }
   }
@@ -160,8 +192,11 @@ export class RoutingStateManager implements ManagerModule, SessionStore {
     if (!this.persistence) return;
     try {
       await fn(this.persistence);
+      this.sync?.written(sessionId, true);
     } catch (e) {
-      this.logger?.error({ err: e, op, sessionId }, 'SESSION PERSISTENCE FAILED: the routing state is live in memory but will not survive a restart');
+      this.sync?.written(sessionId, false);
+      if (e instanceof StoreUnavailableError) this.logger?.debug({ op, sessionId, err: e.message }, 'session write deferred: store unavailable');
+      else this.logger?.error({ err: e, op, sessionId }, 'SESSION PERSISTENCE FAILED: the routing state is live in memory but will not survive a restart');
     }
   }
 }

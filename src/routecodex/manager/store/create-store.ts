@@ -3,6 +3,7 @@ import type { Clock } from '../../../shared/clock.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { ResolvedConfig } from '../../config/resolved.js';
 import { FileManagerStore } from './file/file-store.js';
+import { RedisManagerStore } from './redis/redis-store.js';
 import type { ManagerStore } from './types.js';
 
 export interface StoreEnvironment {
@@ -25,8 +26,10 @@ export async function createManagerStore(config: ResolvedConfig, env: StoreEnvir
     case 'file':
       return new FileManagerStore({ home: env.home, serverId: config.serverId, manager, clock: env.clock, logger: env.logger });
     case 'redis':
-      throw new ManagerStoreUnavailableError(
-        'manager.store: redis is not available yet in this version; use manager.store: file (the default)',
-      );
+      if (!/^rediss?:\/\//.test(manager.redisUrl)) {
+        throw new ManagerStoreUnavailableError(`manager.redisUrl must be a redis:// or rediss:// URL, got "${manager.redisUrl}"`);
+      }
+      // Never fails on an unreachable Redis: it warns once and the gateway starts on local state.
+      return RedisManagerStore.open({ manager, clock: env.clock, logger: env.logger });
   }
 }

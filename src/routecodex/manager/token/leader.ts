@@ -5,7 +5,7 @@
  * stopped by `stop()`, which also releases the lease.
  */
 import type { Logger } from '../../../shared/logger.js';
-import type { Lease, LeaseHolder, LeaseLocks } from '../store/types.js';
+import { StoreUnavailableError, type Lease, type LeaseHolder, type LeaseLocks } from '../store/types.js';
 
 export interface LeaderElectionOptions {
   locks: LeaseLocks;
@@ -46,6 +46,10 @@ export class LeaderElection {
   async start(): Promise<ElectionResult> {
     try {
       return await this.attempt();
+    } catch (e) {
+      if (!(e instanceof StoreUnavailableError)) throw e;
+      this.o.logger.debug({ lease: this.o.name, err: e.message }, 'leader election waits for the store');
+      return { leader: false };
     } finally {
       this.schedule(); // also after a failed attempt (an unwritable state dir may recover)
     }
@@ -89,7 +93,9 @@ export class LeaderElection {
     try {
       kept = await this.o.locks.renew(lease, this.o.ttlMs);
     } catch (e) {
-      this.o.logger.warn({ lease: this.o.name, err: (e as Error).message }, 'could not renew the leader lease; retrying');
+      // An unreachable shared store has already warned once for its outage.
+      const level = e instanceof StoreUnavailableError ? 'debug' : 'warn';
+      this.o.logger[level]({ lease: this.o.name, err: (e as Error).message }, 'could not renew the leader lease; retrying');
       return;
     }
     if (kept || this.stopped) return;
@@ -105,7 +111,7 @@ export class LeaderElection {
       const lease = this.lease;
       const step = lease ? this.renew(lease) : this.attempt();
       this.running = step
-        .catch((e: unknown) => this.o.logger.warn({ lease: this.o.name, err: (e as Error).message }, 'leader election step failed'))
+        .catch((e: unknown) => this.o.logger[e instanceof StoreUnavailableError ? 'debug' : 'warn']({ lease: this.o.name, err: (e as Error).message }, 'leader election step failed'))
         .finally(() => this.schedule());
     }, delay);
     this.timer.unref();

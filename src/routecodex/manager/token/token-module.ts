@@ -5,6 +5,10 @@
  * returns (no network, nothing interactive); with no OAuth provider configured there is nothing to lead.
  */
 import { fileTokenProvider, type TokenProvider } from '../../providers/credentials.js';
+import path from 'node:path';
+import { FallbackLeaseLocks } from '../store/fallback-locks.js';
+import { FileLeaseLocks } from '../store/file/file-locks.js';
+import { capabilitiesOf } from '../store/types.js';
 import type { ManagerContext, ManagerModule } from '../types.js';
 import { oauthProvidersOf } from './oauth-settings.js';
 import { TokenManager } from './token-manager.js';
@@ -41,17 +45,23 @@ export class TokenManagerModule implements ManagerModule {
 
   init(context: ManagerContext): void {
     this.context = context;
-    const { refreshIntervalMs, leaderTtlMs, leaderRetryMs, requestTimeoutMs } = this.options;
+    const { refreshIntervalMs, requestTimeoutMs } = this.options;
+    // A non-leader retries every quarter of the ttl: a dead leader's lease (renewed every third of the
+    // ttl) lapses at most 2/3 ttl after it died, so another instance leads within one ttl.
+    const leaderTtlMs = this.options.leaderTtlMs ?? context.config.raw.manager.leaderTtlMs;
+    const leaderRetryMs = this.options.leaderRetryMs ?? Math.max(1, Math.floor(leaderTtlMs / 4));
     this.manager = new TokenManager({
       home: context.home,
       providers: oauthProvidersOf(context.config.raw),
-      locks: context.store.locks,
+      locks: capabilitiesOf(context.store).shared
+        ? new FallbackLeaseLocks(context.store.locks, new FileLeaseLocks(path.join(context.home, 'state'), context.clock, (m) => context.logger.warn(m)))
+        : context.store.locks,
       logger: context.logger.child({ module: 'token' }),
       clock: context.clock,
       ownerId: this.options.ownerId ?? `server:${context.serverId}`,
       ...(refreshIntervalMs !== undefined ? { refreshIntervalMs } : {}),
-      ...(leaderTtlMs !== undefined ? { leaderTtlMs } : {}),
-      ...(leaderRetryMs !== undefined ? { leaderRetryMs } : {}),
+      leaderTtlMs,
+      leaderRetryMs,
       ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
     });
   }

@@ -1,7 +1,8 @@
 /**
  * Health persistence in `$home/state/router/<serverId>/health.jsonl`. Every write is one appended
  * complete line (under the file's lock; a torn last line left by a crash is terminated first). `load`
- * replays the last valid snapshot and the record/remove lines after it. `compact` rewrites the file as
+ * replays the last valid snapshot and the record/remove lines after it (a record line never shortens a
+ * cooldown still running when it was written: the same merge as the Redis store's). `compact` rewrites the file as
  * one snapshot plus the recent events, atomically and under the same lock, so appends wait for it and
  * nothing acknowledged is lost. The file compacts itself when it grows past `compactBytes`.
  */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Clock } from '../../../../shared/clock.js';
 import type { Logger } from '../../../../shared/logger.js';
 import type { ManagerConfig } from '../../../config/schema.js';
-import type { ManagerStore } from '../types.js';
+import type { ManagerStore, StoreCapabilities } from '../types.js';
 import { FileHealthPersistence } from './file-health.js';
 import { FileLeaseLocks } from './file-locks.js';
 import { FileSessionPersistence } from './file-sessions.js';
@@ -32,6 +32,7 @@ export function routerStateDir(home: string, serverId: string): string {
 
 export class FileManagerStore implements ManagerStore {
   readonly kind = 'file' as const;
+  readonly capabilities: StoreCapabilities = { shared: false, holderExpires: false };
   readonly health: FileHealthPersistence;
   readonly sessions: FileSessionPersistence;
   readonly locks: FileLeaseLocks;

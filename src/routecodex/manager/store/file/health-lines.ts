@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Logger } from '../../../../shared/logger.js';
 import { readJsonLines } from '../../../../shared/jsonl.js';
 import type { ProviderErrorEvent, ProviderHealthRecord } from '../../../router/health/types.js';
+import { mergeHealth } from '../health-merge.js';
 import { providerErrorEventSchema, providerHealthRecordSchema } from '../health-schema.js';
 
 export const healthLineSchema = z.discriminatedUnion('kind', [
@@ -50,7 +51,8 @@ export async function readHealthFile(file: string, logger: Logger): Promise<Heal
         for (const r of value.records) records.set(r.providerKey, r);
         break;
       case 'record':
-        records.set(value.record.providerKey, value.record);
+        // As in Redis: a save never shortens a cooldown still running when it was written.
+        records.set(value.record.providerKey, mergeHealth(records.get(value.record.providerKey), value.record, value.at));
         break;
       case 'remove':
         records.delete(value.providerKey);

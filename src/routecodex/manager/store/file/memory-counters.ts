@@ -16,12 +16,22 @@ export class MemoryCounters implements Counters {
     return value;
   }
 
-  async hitWindow(name: string, windowMs: number, now: number): Promise<number> {
+  async reserve(name: string, count: number): Promise<number> {
+    const value = this.values.get(name) ?? 0;
+    this.values.set(name, value + count);
+    return value;
+  }
+
+  async hitWindow(name: string, windowMs: number, now: number, limit?: number): Promise<number> {
     const hits = this.windows.get(name) ?? [];
     const from = now - windowMs;
     let drop = 0;
     while (drop < hits.length && hits[drop]! <= from) drop++;
     if (drop > 0) hits.splice(0, drop);
+    if (limit !== undefined && hits.length >= limit) {
+      this.windows.set(name, hits);
+      return limit + 1;
+    }
     hits.push(now);
     this.windows.set(name, hits);
     return hits.length;
