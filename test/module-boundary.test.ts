@@ -56,7 +56,9 @@ const ALLOWED: Record<string, string[]> = {
   'mimikit/manager': ['mimikit/model', 'mimikit/llm', 'mimikit/storage', 'mimikit/prompts', 'mimikit/actions', 'mimikit/config', 'mimikit/worker'],
   'mimikit/scheduler': ['mimikit/model', 'mimikit/storage'],
   'mimikit/orchestrator': ['mimikit/*'],
-  'mimikit/http': ['mimikit/model', 'mimikit/orchestrator', 'mimikit/actions', 'mimikit/storage'],
+  'mimikit/http': ['mimikit/model', 'mimikit/orchestrator', 'mimikit/actions', 'mimikit/storage', 'mimikit/webui'],
+  // Static assets served to the browser (plain JS, with type declarations for the tests).
+  'mimikit/webui': [],
   'mimikit/cli': ['mimikit/*', 'routecodex/(root)'],
   'mimikit/(root)': ['mimikit/*', 'routecodex/(root)'],
 };

@@ -1,6 +1,7 @@
 /**
- * One runtime process (started by the supervisor): config → instance lock → model endpoint → Runtime →
- * HTTP. SIGINT/SIGTERM: stop (waits for the in-flight batch, persists), release the lock, exit 0.
+ * One runtime process (started by the supervisor): config → instance lock (+ removal of the file locks a
+ * crashed predecessor left) → model endpoint → Runtime → HTTP. SIGINT/SIGTERM: stop (waits for the
+ * in-flight batch, persists), release the lock, exit 0.
  * `restart` exits with the restart code; `reset` also empties the work dir first.
  */
 import fs from 'node:fs/promises';
@@ -9,10 +10,11 @@ import { ConfigError } from '../../shared/config-file.js';
 import { isLoopbackHost } from '../../shared/net.js';
 import { loadMimikitConfig } from '../config/index.js';
 import { Runtime, type ExitReason } from '../orchestrator/index.js';
-import { InstanceLockError, SnapshotError, StatePaths, acquireInstanceLock, createRuntimeLogger, type InstanceLock, type RuntimeLogger } from '../storage/index.js';
+import { InstanceLockError, SnapshotError, StatePaths, createRuntimeLogger, type InstanceLock, type RuntimeLogger } from '../storage/index.js';
 import { parseArgs, UsageError, USAGE } from './args.js';
+import { claimWorkDir } from './claim-work-dir.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_RESTART, EXIT_USAGE } from './exit-codes.js';
-import { NO_PROVIDER_HINT, openModelEndpoint, type ModelEndpoint } from './model-endpoint.js';
+import { openModelEndpoint, type ModelEndpoint } from './model-endpoint.js';
 import { emptyWorkDir } from './reset.js';
 import { startHttp, type HttpHandle } from './start-http.js';
 
@@ -31,7 +33,7 @@ async function run(argv: string[]): Promise<number> {
   const paths = new StatePaths(workDir);
   let stopping: Promise<void> | undefined;
   let exitCode = EXIT_OK;
-  const lock: InstanceLock = await acquireInstanceLock(paths, {
+  const { lock, clearedLocks }: { lock: InstanceLock; clearedLocks: string[] } = await claimWorkDir(paths, {
     onTakeover: (previous, reason) => say(`took over a stale lock${previous ? ` of pid ${previous.pid}` : ''} (${reason})`),
     onLost: (reason) => {
       say(`the instance lock was lost (${reason}); stopping`);
@@ -70,17 +72,18 @@ async function run(argv: string[]): Promise<number> {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(EXIT_OK, false));
   try {
     log = createRuntimeLogger(paths);
+    if (clearedLocks.length > 0) log.logger.warn({ locks: clearedLocks }, 'removed file locks left by a previous process');
     endpoint = await openModelEndpoint(config, process.env, log.logger);
     runtime = await Runtime.open({ workDir, config, model: endpoint.client, logger: log.logger });
     runtime.onExit((reason: ExitReason) => void shutdown(EXIT_RESTART, reason === 'reset'));
     if (stopping) return done;
     await runtime.start();
-    if (!endpoint.configured) {
-      say(NO_PROVIDER_HINT);
-      log.logger.warn(NO_PROVIDER_HINT);
-      await runtime.notify('no_model_provider', NO_PROVIDER_HINT);
+    if (endpoint.hint) {
+      say(endpoint.hint);
+      log.logger.warn(endpoint.hint);
+      await runtime.notify('no_model_provider', endpoint.hint);
     }
-    server = await startHttp(runtime, { host: args.host, port: args.port, token });
+    server = await startHttp(runtime, { host: args.host, port: args.port, token, logger: log.logger.child({ component: 'http' }), setupHint: endpoint.hint });
     process.stdout.write(`mimikit runtime pid=${process.pid} id=${runtime.runtimeId} listening on ${server.url} (work dir ${workDir}, model endpoint ${endpoint.source})\n`);
   } catch (e) {
     await shutdown(EXIT_FAILURE, false);

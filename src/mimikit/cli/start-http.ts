@@ -1,8 +1,9 @@
 /**
- * THE HOOK WHERE THE HTTP SERVER IS CREATED: `startHttp(runtime, {host, port, token})`. For now a minimal
- * server answering only `GET /api/status` (JSON); the HTTP/WebUI module replaces this function.
+ * The hook where the runtime process creates its HTTP server: `startHttp(runtime, {host, port, token})`.
+ * The server itself (API, SSE, WebUI, artifacts) is `src/mimikit/http/`.
  */
-import http from 'node:http';
+import type { Logger } from '../../shared/logger.js';
+import { startHttpServer } from '../http/index.js';
 import type { Runtime } from '../orchestrator/index.js';
 
 export interface HttpOptions {
@@ -10,6 +11,9 @@ export interface HttpOptions {
   port: number;
   /** MIMIKIT_API_TOKEN: when set, every /api/* request needs `Authorization: Bearer <token>`. */
   token?: string | undefined;
+  logger?: Logger;
+  /** Shown by the WebUI as a banner (e.g. what to set when no model provider is configured). */
+  setupHint?: string | undefined;
 }
 
 export interface HttpHandle {
@@ -17,30 +21,6 @@ export interface HttpHandle {
   close(): Promise<void>;
 }
 
-export async function startHttp(runtime: Runtime, options: HttpOptions): Promise<HttpHandle> {
-  const server = http.createServer((req, res) => {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(JSON.stringify(body));
-    };
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname.startsWith('/api/') && options.token && req.headers.authorization !== `Bearer ${options.token}`) return send(401, { error: 'unauthorized' });
-    if (req.method === 'GET' && url.pathname === '/api/status') return send(200, { ok: true, ...runtime.status() });
-    return send(404, { error: 'not found' });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  return {
-    url: `http://${host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+export function startHttp(runtime: Runtime, options: HttpOptions): Promise<HttpHandle> {
+  return startHttpServer(runtime, options);
 }

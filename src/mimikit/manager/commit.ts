@@ -60,6 +60,7 @@ export async function commitBatch(env: ManagerEnv, host: ManagerHost, input: Com
     if (!(await replyExists(env, batch.id, now))) throw e;
     env.logger.warn({ err: e, batchId: batch.id }, 'manager: history append reported an error but the reply is there');
   }
+  env.logger.debug({ batchId: batch.id }, 'manager: reply appended');
   // Committed: from here on nothing may answer these packets again, nor reuse this batch id.
   for (const id of [...record.inputIds, ...record.resultIds]) host.consumed.add(id);
   host.state.managerTurn = Math.max(host.state.managerTurn, batch.number);

@@ -30,6 +30,16 @@ describe('planActions', () => {
     expect(planActions(actions(create('Recent 2'), state), { state, debouncer, nowMs: 5_000, batch: { inputs: [], results: [] } }).record).toHaveLength(1);
   });
 
+  it('tasks of one reply that differ only in a number are all kept (the loose key is for later repeats)', () => {
+    const state = makeSnapshot();
+    const debouncer = new CreateDebouncer(() => 4_000);
+    const plan = planActions(actions(`${create('Summarize chapter 1')}\n${create('Summarize chapter 2')}\n${create('Summarize chapter 1')}`, state), { state, debouncer, nowMs: 0, batch: { inputs: [], results: [] } });
+    expect(plan.record.map((a) => a.attrs.prompt)).toEqual(['Summarize chapter 1', 'Summarize chapter 2']);
+    expect(plan.dropped).toHaveLength(1);
+    debouncer.remember(plan.debounceKeys, 0);
+    expect(planActions(actions(create('Summarize chapter 3'), state), { state, debouncer, nowMs: 1_000, batch: { inputs: [], results: [] } }).record).toEqual([]);
+  });
+
   it('a task the user just canceled is not recreated unless the user writes again', () => {
     const fingerprint = taskFingerprint({ prompt: 'Again', title: 'T', profile: 'standard' });
     const state = makeSnapshot({ tasks: [makeTask({ id: 't-b1-1', status: 'canceled', fingerprint })] });

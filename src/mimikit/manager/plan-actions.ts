@@ -24,7 +24,9 @@ export interface PlanContext {
 
 export function planActions(actions: readonly ManagerAction[], ctx: PlanContext): PlannedActions {
   const out: PlannedActions = { record: [], debounceKeys: [], dropped: [] };
-  const keysThisBatch = new Set<string>();
+  // Within one reply only exact repeats are dropped: "chapter 1" and "chapter 2" asked together are two
+  // tasks. The looser debounce key is for a model repeating itself across batches.
+  const fingerprintsThisBatch = new Set<string>();
   const active = new Set(ctx.state.tasks.filter((t) => !isTerminal(t.status)).map((t) => t.fingerprint));
   const scheduled = new Set(ctx.state.cronJobs.filter((j) => j.enabled).map((j) => taskFingerprint(j)));
   const userCanceled = userCanceledFingerprints(ctx);
@@ -34,7 +36,7 @@ export function planActions(actions: readonly ManagerAction[], ctx: PlanContext)
       const request: TaskRequest = action;
       const fingerprint = taskFingerprint(request);
       const key = debounceKey(request);
-      const reason = keysThisBatch.has(key) || ctx.debouncer.isRecent(key, ctx.nowMs)
+      const reason = fingerprintsThisBatch.has(fingerprint) || ctx.debouncer.isRecent(key, ctx.nowMs)
         ? 'repeats a task created moments ago'
         : active.has(fingerprint)
           ? 'the same task is already pending or running'
@@ -47,7 +49,7 @@ export function planActions(actions: readonly ManagerAction[], ctx: PlanContext)
         out.dropped.push({ action: action.raw, reason });
         continue;
       }
-      keysThisBatch.add(key);
+      fingerprintsThisBatch.add(fingerprint);
       out.debounceKeys.push(key);
     }
     out.record.push({ name: action.name, attrs: action.attrs });

@@ -11,11 +11,15 @@ export async function compactQueues(env: Pick<ManagerEnv, 'inputs' | 'results' |
   const { queues } = host.state;
   try {
     let changed = false;
-    if (await env.inputs.compactIfConsumed(queues.inputsCursor, COMPACT_MIN_PACKETS)) {
+    // A queue is compacted only once all of ≥ 100 packets are consumed, so a smaller cursor needs no read
+    // (this runs after every batch; each check reads the whole file under its lock).
+    if (queues.inputsCursor >= COMPACT_MIN_PACKETS && (await env.inputs.compactIfConsumed(queues.inputsCursor, COMPACT_MIN_PACKETS))) {
+      env.logger.info({ queue: 'inputs', consumed: queues.inputsCursor }, 'manager: queue compacted');
       queues.inputsCursor = 0;
       changed = true;
     }
-    if (await env.results.compactIfConsumed(queues.resultsCursor, COMPACT_MIN_PACKETS)) {
+    if (queues.resultsCursor >= COMPACT_MIN_PACKETS && (await env.results.compactIfConsumed(queues.resultsCursor, COMPACT_MIN_PACKETS))) {
+      env.logger.info({ queue: 'results', consumed: queues.resultsCursor }, 'manager: queue compacted');
       queues.resultsCursor = 0;
       changed = true;
     }

@@ -148,7 +148,9 @@ export class TaskLifecycle {
       } catch (e) {
         deps.logger.error({ err: e, taskId: task.id }, 'cannot write the task archive');
       }
-      await this.appendResult({ id: resultIdOf(task.id, task.attempts), createdAt: result.completedAt, payload: result });
+      const resultId = resultIdOf(task.id, task.attempts);
+      await this.appendResult({ id: resultId, createdAt: result.completedAt, payload: result });
+      deps.logger.debug({ taskId: task.id, resultId }, 'task: result appended');
       markFinished(task, result);
       this.log(task, outcome.error);
       deps.onChanged(task);
