@@ -46,6 +46,8 @@ export class SseParser {
   }
 
   private drain(): SseEvent[] {
+    // Most streams use \n only: find lines with the native indexOf. A \r anywhere takes the general path.
+    if (!this.buffer.includes('\r')) return this.drainLf();
     const events: SseEvent[] = [];
     let start = 0;
     for (let i = 0; i < this.buffer.length; i++) {
@@ -62,6 +64,24 @@ export class SseParser {
       }
     }
     this.buffer = this.buffer.slice(start);
+    return events;
+  }
+
+  private drainLf(): SseEvent[] {
+    const events: SseEvent[] = [];
+    const buf = this.buffer;
+    let start = 0;
+    for (let nl = buf.indexOf('\n'); nl !== -1; nl = buf.indexOf('\n', start)) {
+      const line = buf.slice(start, nl);
+      start = nl + 1;
+      if (line.length === 0) {
+        const ev = this.dispatch();
+        if (ev) events.push(ev);
+      } else {
+        this.processLine(line);
+      }
+    }
+    this.buffer = start === 0 ? buf : buf.slice(start);
     return events;
   }
 

@@ -1,4 +1,5 @@
 /** One upstream client (runtimeKey `provider.alias`): where to send, how to authenticate, which codec speaks its protocol. */
+import type { EventEmitter } from 'node:events';
 import type { Dispatcher, Pool } from 'undici';
 import type { RuntimeSpec } from '../config/resolved.js';
 import type { UpstreamCodec } from '../protocols/types.js';
@@ -9,7 +10,8 @@ export interface UpstreamSend {
   path: string;
   body: string;
   stream: boolean;
-  signal: AbortSignal;
+  /** AbortSignal or an EventEmitter emitting 'abort' (undici accepts both). */
+  signal: AbortSignal | EventEmitter;
   secret: string | undefined;
   /** Client headers forwarded to this protocol (e.g. `anthropic-beta`). */
   forwardHeaders?: Record<string, string>;

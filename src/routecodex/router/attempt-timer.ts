@@ -1,36 +1,43 @@
 /**
- * The deadlines of one attempt, as an AbortController: a time-to-first-content deadline until the
- * attempt commits, then an idle timer reset by every chunk. The client's own abort is linked in.
+ * The deadlines of one attempt, as a cancellation: a time-to-first-content deadline until the attempt
+ * commits, then an idle timer reset by every chunk. The client's own cancellation is linked in.
  */
 import { UpstreamFailure } from '../canonical/index.js';
+import { Cancellation, type CancelSignal } from './cancel-signal.js';
 
 export class AttemptTimer {
-  readonly controller = new AbortController();
+  private readonly cancellation = new Cancellation();
   private timer: NodeJS.Timeout | undefined;
+  private armedMs = 0;
+  private armedWhat = '';
   private readonly unlink: () => void;
   /** Set when our own deadline fired (not the client). */
   timeoutFailure: UpstreamFailure | undefined;
 
   constructor(
     private readonly providerKey: string,
-    clientSignal: AbortSignal,
+    clientSignal: CancelSignal,
   ) {
-    const onClientAbort = () => this.controller.abort(clientSignal.reason);
-    if (clientSignal.aborted) onClientAbort();
-    clientSignal.addEventListener('abort', onClientAbort, { once: true });
-    this.unlink = () => clientSignal.removeEventListener('abort', onClientAbort);
+    this.unlink = clientSignal.onAbort(() => this.cancellation.abort(clientSignal.reason));
   }
 
-  get signal(): AbortSignal {
-    return this.controller.signal;
+  /** Passed to undici as the request's signal. */
+  get signal(): Cancellation {
+    return this.cancellation;
   }
 
-  /** Arms (or re-arms) the deadline. */
+  /** Arms the deadline; re-arming the same deadline just restarts it (one timer per attempt, not per chunk). */
   arm(ms: number, what: string): void {
+    if (this.timer && this.armedMs === ms && this.armedWhat === what) {
+      this.timer.refresh();
+      return;
+    }
     this.clear();
+    this.armedMs = ms;
+    this.armedWhat = what;
     this.timer = setTimeout(() => {
       this.timeoutFailure = new UpstreamFailure({ class: 'timeout', providerKey: this.providerKey, message: `${what} within ${ms} ms` });
-      this.controller.abort(this.timeoutFailure);
+      this.cancellation.abort(this.timeoutFailure);
     }, ms);
   }
 

@@ -44,7 +44,9 @@ export type AttemptResult =
 function bodyFor(ctx: ExchangeContext, runtime: ProviderRuntime, model: string): { path: string; body: string; passthrough: boolean } {
   const raw = ctx.passthroughBody(runtime.spec);
   if (raw) {
-    return { path: runtime.codec.requestPath(model, ctx.canonical.stream), body: JSON.stringify({ ...raw, model }), passthrough: true };
+    // The parsed body is this request's own object: set the model in place instead of copying it.
+    raw.model = model;
+    return { path: runtime.codec.requestPath(model, ctx.canonical.stream), body: JSON.stringify(raw), passthrough: true };
   }
   const encoded = runtime.codec.encodeRequest(ctx.canonical, model);
   return { path: encoded.path, body: JSON.stringify(encoded.body), passthrough: false };
@@ -52,6 +54,12 @@ function bodyFor(ctx: ExchangeContext, runtime: ProviderRuntime, model: string):
 
 async function readText(body: Dispatcher.ResponseData['body']): Promise<string> {
   return body.text();
+}
+
+/** `{…}` around the text (whitespace aside): the shape of every protocol's JSON reply. */
+function looksLikeJsonObject(text: string): boolean {
+  const t = text.trim();
+  return t.startsWith('{') && t.endsWith('}');
 }
 
 function parseMaybeJson(text: string): unknown {
@@ -106,13 +114,15 @@ export async function runAttempt(ctx: ExchangeContext, runtime: ProviderRuntime,
     try {
       if (!stream) {
         const raw = await readText(res.body);
-        const parsed = parseMaybeJson(raw);
+        timer.clear();
+        // A passed-through reply nobody needs decoded is forwarded as the upstream wrote it; it is parsed
+        // only when it may be an error answered with 200 (a cheap look first: this is the hot path).
+        const mustParse = !passthrough || ctx.needResponse || !looksLikeJsonObject(raw) || raw.includes('"error"');
+        const parsed = mustParse ? parseMaybeJson(raw) : undefined;
         if (typeof parsed === 'string') {
           return fail(new UpstreamFailure({ class: 'malformed', providerKey: candidate.providerKey, message: 'upstream answered 200 with a body that is not JSON' }));
         }
-        timer.clear();
-        // A translated reply must decode (else it is malformed: next target); a passed-through one is
-        // forwarded as the upstream wrote it and decoded only when the caller needs the response.
+        // A translated reply must decode (else it is malformed: next target).
         if (!passthrough) return { ok: true, passthrough, status: res.statusCode, reply: { kind: 'json', raw, response: runtime.codec.decodeResponse(parsed) }, timer };
         const reply: JsonReply = { kind: 'json', raw };
         // An error answered with 200 is still a failure: decoding it throws the right class.

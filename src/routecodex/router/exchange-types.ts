@@ -3,6 +3,7 @@ import type { CanonicalRequest, CanonicalResponse, FailureClass, UpstreamFailure
 import type { ProviderKeySpec, RuntimeSpec } from '../config/resolved.js';
 import type { FailoverConfig } from '../config/schema.js';
 import type { InboundCodec } from '../protocols/types.js';
+import type { CancelSignal } from './cancel-signal.js';
 
 export interface Candidate {
   providerKey: string;
@@ -91,7 +92,7 @@ export interface ExchangeContext {
   /** Id the client sees for a translated response. */
   responseId: string;
   /** Aborted when the client goes away. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   /**
    * The caller needs the decoded response (Responses conversation store, stopMessage). Without it, a
    * passed-through JSON reply is forwarded without being decoded.

@@ -32,8 +32,9 @@ export function buildApp(gateway: Gateway): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (gateway.apiKeys.enabled && isProtectedPath(request.url) && !gateway.apiKeys.allows(request.headers)) {
+  // Without gateway keys there is nothing to check: no hook at all on the hot path.
+  if (gateway.apiKeys.enabled) app.addHook('onRequest', async (request, reply) => {
+    if (isProtectedPath(request.url) && !gateway.apiKeys.allows(request.headers)) {
       sendGatewayError(reply, request.url, new GatewayError(401, 'authentication_error', 'missing or invalid API key: send `Authorization: Bearer <key>` or `x-api-key: <key>`'));
       return reply;
     }

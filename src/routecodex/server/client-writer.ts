@@ -1,31 +1,32 @@
 /** A ClientWriter over Node's raw HTTP response (the route hijacks fastify's reply for zero-copy streaming). */
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
+import { Cancellation, type CancelSignal } from '../router/cancel-signal.js';
 import type { ClientWriter } from '../router/exchange-types.js';
 
 export class RawClientWriter implements ClientWriter {
-  private readonly controller = new AbortController();
+  private readonly cancellation = new Cancellation();
 
   constructor(private readonly res: ServerResponse) {
-    res.on('close', () => {
-      if (!res.writableFinished) this.controller.abort(new Error('client disconnected'));
+    res.once('close', () => {
+      if (!res.writableFinished) this.cancellation.abort(new Error('client disconnected'));
     });
   }
 
   /** Aborted when the client goes away before the answer is complete. */
-  get signal(): AbortSignal {
-    return this.controller.signal;
+  get signal(): CancelSignal {
+    return this.cancellation;
   }
 
   get closed(): boolean {
-    return this.res.destroyed || this.res.writableEnded || this.controller.signal.aborted;
+    return this.cancellation.aborted || this.res.writableEnded || this.res.destroyed;
   }
 
   sendJson(status: number, headers: Record<string, string>, body: string | Uint8Array): void {
     if (this.closed) return;
-    const payload = typeof body === 'string' ? Buffer.from(body) : body;
-    this.res.writeHead(status, { ...headers, 'content-length': String(payload.byteLength) });
-    this.res.end(payload);
+    headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+    this.res.writeHead(status, headers);
+    this.res.end(body);
   }
 
   /** The headers go out with the first frames (one socket write), not on their own. */
