@@ -1,7 +1,7 @@
 /** File primitives of the lease locks: atomic exclusive create, atomic replace, unique side names, pid liveness. */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { NoFreeNameError, tempPathFor, writeFileAtomic, writeFileToFreeName } from '../../../../shared/atomic-write.js';
 
 /** `process.kill(pid, 0)`: ESRCH → dead; EPERM → alive (another user's process). */
 export function pidAlive(pid: number): boolean {
@@ -18,35 +18,22 @@ export function errCode(e: unknown): string | undefined {
   return (e as NodeJS.ErrnoException).code;
 }
 
-export function sideName(file: string, tag: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.${tag}`);
-}
+/** A unique side name next to `file` (a take-over's grave, a temp copy). */
+export const sideName = tempPathFor;
 
 /** Creates `file` with `text` only if it does not exist; readers see nothing or the whole text. */
 export async function createExclusive(file: string, text: string): Promise<boolean> {
-  const tmp = sideName(file, 'new');
-  await fs.writeFile(tmp, text, { flag: 'wx' });
   try {
-    await fs.link(tmp, file);
+    await writeFileToFreeName(path.dirname(file), [path.basename(file)], text);
     return true;
   } catch (e) {
-    if (errCode(e) === 'EEXIST') return false;
+    if (e instanceof NoFreeNameError) return false;
     if (errCode(e) !== 'EPERM' && errCode(e) !== 'ENOTSUP' && errCode(e) !== 'EOPNOTSUPP') throw e;
     // No hard links on this filesystem: O_EXCL (a reader may briefly see a partial file, judged by mtime).
     return fs.writeFile(file, text, { flag: 'wx' }).then(() => true, (e2: unknown) => (errCode(e2) === 'EEXIST' ? false : Promise.reject(e2)));
-  } finally {
-    await fs.rm(tmp, { force: true });
   }
 }
 
 export async function replaceFile(file: string, text: string): Promise<void> {
-  const tmp = sideName(file, 'renew');
-  await fs.writeFile(tmp, text, { flag: 'wx' });
-  try {
-    await fs.rename(tmp, file);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
+  await writeFileAtomic(file, text, { tempTag: 'renew' });
 }
-

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { writeFileAtomic } from '../../../../shared/atomic-write.js';
 
 export interface ReplaceHooks {
   /** Test hook: runs after the temp file is complete and synced, before the rename. */
@@ -13,41 +13,10 @@ export interface ReplaceHooks {
 }
 
 const tempPrefix = (file: string) => `.${path.basename(file)}.`;
-const TEMP_SUFFIX = '.compact.tmp';
+const TEMP_TAG = 'compact.tmp';
 
 export async function replaceFileAtomically(file: string, text: string, hooks: ReplaceHooks = {}): Promise<void> {
-  const dir = path.dirname(file);
-  await fs.mkdir(dir, { recursive: true });
-  const tmp = path.join(dir, `${tempPrefix(file)}${process.pid}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
-  try {
-    const handle = await fs.open(tmp, 'w', 0o600);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    if (hooks.afterTempWritten) await hooks.afterTempWritten(tmp);
-    await fs.rename(tmp, file);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  await syncDirectory(dir);
-}
-
-/** Makes a rename durable. Some platforms cannot open a directory for fsync; that is not an error there. */
-async function syncDirectory(dir: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
-  try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EBADF') throw e;
-  } finally {
-    await handle?.close();
-  }
+  await writeFileAtomic(file, text, { mode: 0o600, tempTag: TEMP_TAG, syncDir: true, ...(hooks.afterTempWritten ? { afterTempWritten: hooks.afterTempWritten } : {}) });
 }
 
 /** Deletes temp files a crashed replacement of `file` left behind; returns their names. */
@@ -60,7 +29,7 @@ export async function removeStaleTemps(file: string): Promise<string[]> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
   }
-  const stale = names.filter((n) => n.startsWith(tempPrefix(file)) && n.endsWith(TEMP_SUFFIX));
+  const stale = names.filter((n) => n.startsWith(tempPrefix(file)) && n.endsWith(`.${TEMP_TAG}`));
   await Promise.all(stale.map((n) => fs.rm(path.join(dir, n), { force: true })));
   return stale;
 }
