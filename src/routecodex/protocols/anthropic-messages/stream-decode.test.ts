@@ -1,21 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { StreamAccumulator, UpstreamFailure, type StreamEvent } from '../../canonical/index.js';
-import { SseParser } from '../sse.js';
+import { StreamAccumulator, UpstreamFailure } from '../../canonical/index.js';
+import { decodeChunks as decodeWith, fixturesOf } from '../test-support.js';
 import { anthropicUpstream } from './index.js';
 
-const raw = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
-const json = (name: string): unknown => JSON.parse(raw(name));
+const fixtures = fixturesOf(import.meta.url);
+const raw = fixtures.text;
+const json = fixtures.json;
 
 /** Feeds byte chunks through the SSE parser and a fresh decoder; failures become plain objects. */
 function decodeChunks(chunks: Uint8Array[]): unknown[] {
-  const parser = new SseParser();
-  const decoder = anthropicUpstream.createStreamDecoder();
-  const events: StreamEvent[] = [];
-  for (const c of chunks) for (const sse of parser.push(c)) events.push(...decoder.push(sse));
-  for (const sse of parser.end()) events.push(...decoder.push(sse));
-  events.push(...decoder.end());
-  return events.map((e) => (e.type === 'error' ? { type: 'error', failure: e.failure.toJSON() } : e));
+  return decodeWith(anthropicUpstream.createStreamDecoder(), chunks).map((e) => (e.type === 'error' ? { type: 'error', failure: e.failure.toJSON() } : e));
 }
 const decodeText = (text: string) => decodeChunks([new TextEncoder().encode(text)]);
 

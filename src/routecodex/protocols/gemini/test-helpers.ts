@@ -1,26 +1,15 @@
 /** Test helpers: fixture loading and driving the stream decoder through the SSE parser. */
-import { readFileSync } from 'node:fs';
 import type { StreamEvent } from '../../canonical/index.js';
-import { SseParser } from '../sse.js';
+import { decodeChunks, fixturesOf } from '../test-support.js';
 import { GeminiStreamDecoder } from './stream-decode.js';
 
-export function fixtureText(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
-}
-
-export function fixtureJson(name: string): unknown {
-  return JSON.parse(fixtureText(name)) as unknown;
-}
+const fixtures = fixturesOf(import.meta.url);
+export const fixtureText = fixtures.text;
+export const fixtureJson = fixtures.json;
 
 /** Feeds the byte chunks through SseParser into a fresh decoder; returns every canonical event. */
 export function decodeSseChunks(chunks: Uint8Array[]): StreamEvent[] {
-  const parser = new SseParser();
-  const decoder = new GeminiStreamDecoder();
-  const events: StreamEvent[] = [];
-  for (const chunk of chunks) for (const ev of parser.push(chunk)) events.push(...decoder.push(ev));
-  for (const ev of parser.end()) events.push(...decoder.push(ev));
-  events.push(...decoder.end());
-  return events;
+  return decodeChunks(new GeminiStreamDecoder(), chunks);
 }
 
 export function decodeSseText(text: string): StreamEvent[] {

@@ -1,26 +1,12 @@
 /** Test helpers: feeding SSE bytes through the parser and decoder, and folding canonical events into a response. */
-import { readFileSync } from 'node:fs';
 import { EMPTY_USAGE, type AssistantContentPart, type CanonicalResponse, type StreamEvent } from '../../canonical/index.js';
-import { SseParser } from '../sse.js';
-import type { StreamDecoder } from '../types.js';
+import { fixturesOf } from '../test-support.js';
 
-export function readFixture(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
-}
+export { decodeChunks } from '../test-support.js';
 
-export function fixtureJson<T = unknown>(name: string): T {
-  return JSON.parse(readFixture(name)) as T;
-}
-
-/** Feeds byte chunks through a fresh SseParser into `decoder`, then ends both. */
-export function decodeChunks(decoder: StreamDecoder, chunks: Uint8Array[]): StreamEvent[] {
-  const parser = new SseParser();
-  const out: StreamEvent[] = [];
-  for (const c of chunks) for (const e of parser.push(c)) out.push(...decoder.push(e));
-  for (const e of parser.end()) out.push(...decoder.push(e));
-  out.push(...decoder.end());
-  return out;
-}
+const fixtures = fixturesOf(import.meta.url);
+export const readFixture = fixtures.text;
+export const fixtureJson = fixtures.json;
 
 /** Folds canonical stream events into the response they describe, checking the stream invariants on the way. */
 export function assemble(events: StreamEvent[]): CanonicalResponse {
