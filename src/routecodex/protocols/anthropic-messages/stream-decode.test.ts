@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamAccumulator, UpstreamFailure } from '../../canonical/index.js';
+import { StreamAccumulator, UpstreamFailure, type StreamEvent } from '../../canonical/index.js';
 import { decodeChunks as decodeWith, fixturesOf } from '../test-support.js';
 import { anthropicUpstream } from './index.js';
 
