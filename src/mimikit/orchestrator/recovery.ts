@@ -6,12 +6,15 @@
  *   as answered — an input is answered exactly once because its id is in exactly one reply;
  * - the cursors advance over the answered prefix;
  * - every result packet marks its task finished (a finished task never runs again); a task still
- *   `running` comes back `pending` (interrupted).
+ *   `running` comes back `pending` (interrupted);
+ * - the shell process groups an unfinished task left running are killed (`orphan-processes.ts`), so its
+ *   re-run does not run beside them.
  */
 import type { Logger } from '../../shared/logger.js';
 import { isTerminal, type HistoryMessage, type InputPacket, type ResultPacket } from '../model/index.js';
 import { applyBatchRecord, batchNumber, type ApplyOutcome } from '../manager/index.js';
-import type { HistoryStore, PacketQueue, PersonaStore, TaskLog } from '../storage/index.js';
+import type { HistoryStore, PacketQueue, PersonaStore, ProgressStore, TaskLog } from '../storage/index.js';
+import { killOrphanedToolProcesses, type KilledProcessGroup } from './orphan-processes.js';
 import { markFinished } from './task-records.js';
 import type { RuntimeState } from './state.js';
 
@@ -21,6 +24,7 @@ export interface RecoveryStores {
   results: PacketQueue<ResultPacket>;
   persona: PersonaStore;
   taskLog: TaskLog;
+  progress: ProgressStore;
   logger: Logger;
 }
 
@@ -29,6 +33,8 @@ export interface RecoveryReport {
   finishedFromResults: string[];
   interrupted: string[];
   pendingInputs: number;
+  /** Process groups of unfinished tasks that outlived the previous runtime, killed. */
+  killedProcessGroups: KilledProcessGroup[];
   /** Messages recovery appended (actions of re-applied batches). */
   messages: HistoryMessage[];
 }
@@ -37,7 +43,7 @@ const DAY_MS = 86_400_000;
 
 export async function recover(state: RuntimeState, stores: RecoveryStores): Promise<RecoveryReport> {
   const snap = state.snapshot;
-  const report: RecoveryReport = { reappliedBatches: [], finishedFromResults: [], interrupted: [], pendingInputs: 0, messages: [] };
+  const report: RecoveryReport = { reappliedBatches: [], finishedFromResults: [], interrupted: [], pendingInputs: 0, killedProcessGroups: [], messages: [] };
   const inRead = await stores.inputs.readFrom(snap.queues.inputsCursor);
   const resRead = await stores.results.readFrom(snap.queues.resultsCursor);
   snap.queues.inputsCursor = inRead.cursor;
@@ -83,6 +89,9 @@ export async function recover(state: RuntimeState, stores: RecoveryStores): Prom
     report.interrupted.push(task.id);
     void stores.taskLog.appendTransition({ taskId: task.id, status: 'pending', title: task.title, attempts: task.attempts, reason: 'interrupted' }).catch(() => undefined);
   }
+  // Pending ones too: a `running` snapshot may have failed to save (it is saved quietly) before the attempt began.
+  const unfinished = snap.tasks.filter((t) => !isTerminal(t.status)).map((t) => t.id);
+  report.killedProcessGroups = await killOrphanedToolProcesses(unfinished, stores.progress, stores.logger);
   for (const packet of inRead.packets) if (state.addPending(packet.payload)) report.pendingInputs++;
   await state.save();
   return report;

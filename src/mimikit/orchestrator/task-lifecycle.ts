@@ -64,7 +64,9 @@ export class TaskLifecycle {
         maxToolRounds: w.maxToolRounds,
         limits: { shellTimeoutMs: w.shell.timeoutMs, maxOutputBytes: w.shell.maxOutputBytes },
         systemPrompt: () => this.workerPrompt(),
-        progress: (taskId, event) => void deps.progress.appendProgress(taskId, event).catch((e: unknown) => deps.logger.warn({ err: e, taskId }, 'cannot write task progress')),
+        // Not fsynced: a written line survives the runtime's SIGKILL, and an OS crash leaves no orphan process.
+        // A failed write is logged by the runner (and keeps a shell command from running).
+        progress: async (taskId, event) => void (await deps.progress.appendProgress(taskId, event)),
         trace: (t) =>
           void deps.traces
             .writeTrace({ timestamp: deps.clock.now() - t.elapsedMs, role: 'worker', attempt: 'normal', model: t.model, taskId: t.taskId, sessionId: taskSessionId(t.taskId), ok: t.ok, elapsedMs: t.elapsedMs, prompt: t.prompt, output: t.output, ...(t.usage ? { usage: t.usage } : {}), ...(t.error ? { error: t.error } : {}) })

@@ -13,7 +13,8 @@ export interface AttemptRunnerOptions<T extends WorkerTask> {
   maxToolRounds: number;
   /** Renders the worker system prompt for a task. */
   systemPrompt: (task: T, profile: WorkerProfile) => string | Promise<string>;
-  progress: (taskId: string, event: WorkerProgressEvent) => void;
+  /** A returned promise resolves once the event is written (see `ProgressSink`). */
+  progress: (taskId: string, event: WorkerProgressEvent) => void | Promise<void>;
   trace: TraceSink;
   /** Default: the standard six tools. */
   tools?: ToolRegistry;

@@ -21,10 +21,14 @@ export type {
 } from './types.js';
 export { ToolRegistry, defaultToolRegistry } from './tools/registry.js';
 export { DEFAULT_TOOL_LIMITS, ToolFailure, defineTool, toolError, toolOk } from './tools/types.js';
-export type { Tool, ToolContext, ToolLimits, ToolOutput, ToolSpec } from './tools/types.js';
+export type { Tool, ToolContext, ToolLimits, ToolOutput, ToolProcessEvent, ToolProcessRecord, ToolSpec } from './tools/types.js';
 export { shellTool, killProcessGroup } from './tools/shell.js';
 export { readFileTool } from './tools/read-file.js';
 export { writeFileTool, editFileTool } from './tools/write-files.js';
 export { listFilesTool } from './tools/list-files.js';
 export { fetchUrlTool, htmlToText } from './tools/fetch-url.js';
 export { resolveToolPath } from './tools/paths.js';
+export { identifyToolProcess, killGroupAndWait, openToolProcesses, toolProcessRecordSchema } from './orphans.js';
+export type { Identity, ProcessProbeOptions } from './orphans.js';
+export { parseProcStat, readProcStat, procAvailable, processStartTime, bootId, liveGroupMembers, PROC_ROOT } from './tools/proc-stat.js';
+export type { ProcStat } from './tools/proc-stat.js';

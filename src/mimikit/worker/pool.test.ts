@@ -55,7 +55,7 @@ describe('WorkerPool (real LlmClient against the fake upstream)', () => {
         dirs: work,
         maxToolRounds: 5,
         systemPrompt: (t) => `You work on ${t.id}.`,
-        progress: (id, e) => progress.push([id, e]),
+        progress: (id, e) => void progress.push([id, e]),
         trace: () => {},
         limits: { killGraceMs: 200 },
       }),

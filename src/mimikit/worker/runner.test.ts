@@ -46,7 +46,7 @@ describe('runTaskAttempt (tool loop against the fake upstream)', () => {
     maxToolRounds: 5,
     attempt: 1,
     signal: new AbortController().signal,
-    progress: (e) => events.push(e),
+    progress: (e) => void events.push(e),
     trace: (t) => traces.push(t),
     ...over,
   });
@@ -82,12 +82,21 @@ describe('runTaskAttempt (tool loop against the fake upstream)', () => {
     expect(third?.messages).toHaveLength(6);
     expect(third?.messages[5]).toEqual({ role: 'tool', tool_call_id: 'c2', content: 'hi there\nhello.txt\n\n[exit code: 0]' });
 
-    expect(events.map((e) => e.type)).toEqual(['attempt_start', 'model_reply', 'tool_start', 'tool_end', 'model_reply', 'tool_start', 'tool_end', 'model_reply', 'attempt_end']);
+    expect(events.map((e) => e.type)).toEqual([
+      'attempt_start', 'model_reply', 'tool_start', 'tool_end', 'model_reply',
+      'tool_start', 'tool_process', 'tool_process_end', 'tool_end', 'model_reply', 'attempt_end',
+    ]);
     expect(events[1]).toMatchObject({ type: 'model_reply', payload: { attempt: 1, round: 1, toolCalls: ['write_file'], textPreview: '' } });
     expect(events[2]).toEqual({ type: 'tool_start', payload: { attempt: 1, round: 1, name: 'write_file', argsPreview: '{"path":"generated/hello.txt","content":"hi there"}' } });
-    expect(events[6]).toMatchObject({ type: 'tool_end', payload: { name: 'shell', ok: true, outputPreview: 'hi there hello.txt [exit code: 0]' } });
-    expect(events[7]).toMatchObject({ payload: { round: 3, toolCalls: [], textPreview: 'All done: hi there' } });
-    expect(events[8]).toMatchObject({ type: 'attempt_end', payload: { attempt: 1, status: 'succeeded', rounds: 3, usage: { input: 450 } } });
+    // The shell's process group is on record through the same sink, from start to end.
+    const started = events[6];
+    expect(started).toMatchObject({ type: 'tool_process', payload: { pid: expect.any(Number), startTime: expect.any(Number), command: 'cat ../generated/hello.txt; echo; ls ../generated' } });
+    const pgid = started?.type === 'tool_process' ? started.payload.pgid : undefined;
+    expect(pgid).toBe(started?.type === 'tool_process' ? started.payload.pid : NaN);
+    expect(events[7]).toEqual({ type: 'tool_process_end', payload: { pgid } });
+    expect(events[8]).toMatchObject({ type: 'tool_end', payload: { name: 'shell', ok: true, outputPreview: 'hi there hello.txt [exit code: 0]' } });
+    expect(events[9]).toMatchObject({ payload: { round: 3, toolCalls: [], textPreview: 'All done: hi there' } });
+    expect(events[10]).toMatchObject({ type: 'attempt_end', payload: { attempt: 1, status: 'succeeded', rounds: 3, usage: { input: 450 } } });
 
     expect(traces.map((t) => [t.taskId, t.attempt, t.round, t.ok, t.model])).toEqual([
       ['t1', 1, 1, true, 'worker-model'],

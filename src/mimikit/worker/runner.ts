@@ -42,11 +42,21 @@ function describeModelError(e: unknown): { error: string; transient: boolean } {
 export async function runTaskAttempt(task: WorkerTask, deps: RunnerDeps): Promise<AttemptResult> {
   const { attempt, signal } = deps;
   const started = Date.now();
+  const sinkFailed = (e: unknown, event: WorkerProgressEvent) => deps.logger?.warn({ err: e, taskId: task.id, event: event.type }, 'worker progress sink failed');
   const emit = (event: WorkerProgressEvent) => {
     try {
-      deps.progress(event);
+      void Promise.resolve(deps.progress(event)).catch((e: unknown) => sinkFailed(e, event));
     } catch (e) {
-      deps.logger?.warn({ err: e, taskId: task.id, event: event.type }, 'worker progress sink failed');
+      sinkFailed(e, event);
+    }
+  };
+  /** For the tools: resolves once the event is written, rejects when it cannot be. */
+  const emitDurably = async (event: WorkerProgressEvent): Promise<void> => {
+    try {
+      await deps.progress(event);
+    } catch (e) {
+      sinkFailed(e, event);
+      throw e;
     }
   };
   const record = (trace: Omit<ModelCallTrace, 'taskId' | 'model' | 'attempt'>) => {
@@ -71,7 +81,7 @@ export async function runTaskAttempt(task: WorkerTask, deps: RunnerDeps): Promis
   } catch (e) {
     return end({ status: 'failed', error: `cannot prepare the workspace: ${(e as Error).message}`, transient: false, rounds: 0 });
   }
-  const ctx: ToolContext = { ...deps.dirs, signal, limits: deps.limits };
+  const ctx: ToolContext = { ...deps.dirs, signal, limits: deps.limits, progress: emitDurably };
   const specs = deps.tools.specs();
   const messages: ChatMessage[] = [
     { role: 'system', content: deps.systemPrompt },

@@ -18,8 +18,8 @@ export async function makeTempWork(): Promise<TempWork> {
   return { workDir, workspaceDir, generatedDir, cleanup: () => rm(workDir, { recursive: true, force: true }) };
 }
 
-export function toolContext(dirs: WorkerDirs, limits: Partial<ToolLimits> = {}, signal: AbortSignal = new AbortController().signal): ToolContext {
-  return { ...dirs, signal, limits: { ...DEFAULT_TOOL_LIMITS, ...limits } };
+export function toolContext(dirs: WorkerDirs, limits: Partial<ToolLimits> = {}, signal: AbortSignal = new AbortController().signal, progress?: ToolContext['progress']): ToolContext {
+  return { ...dirs, signal, limits: { ...DEFAULT_TOOL_LIMITS, ...limits }, ...(progress ? { progress } : {}) };
 }
 
 /** `/proc/<pid>/stat` fields after the command name: state is [0], pgrp is [2]. */

@@ -1,6 +1,7 @@
 /** The worker's public types: what a task attempt needs, reports and returns. */
 import type { Task } from '../model/tasks.js';
 import type { TokenUsage } from '../model/usage.js';
+import type { ToolProcessEvent } from './tools/types.js';
 
 /** What the worker needs of a task; the pool hands the caller's own object back in its callbacks. */
 export type WorkerTask = Pick<Task, 'id' | 'prompt'>;
@@ -28,7 +29,10 @@ export type AttemptResult =
   /** The signal was aborted (cancel, timeout or stop); the pool knows which. */
   | { status: 'aborted'; usage?: TokenUsage; rounds: number };
 
-/** Progress of one attempt, in order; `round` counts model calls within the attempt. */
+/**
+ * Progress of one attempt, in order; `round` counts model calls within the attempt. `tool_process` and
+ * `tool_process_end` (from the shell tool) bracket a process group's life; start-up recovery reads them.
+ */
 export type WorkerProgressEvent =
   | { type: 'attempt_start'; payload: { attempt: number; model: string } }
   | {
@@ -37,9 +41,14 @@ export type WorkerProgressEvent =
     }
   | { type: 'tool_start'; payload: { attempt: number; round: number; name: string; argsPreview: string } }
   | { type: 'tool_end'; payload: { attempt: number; round: number; name: string; ok: boolean; outputPreview: string; elapsedMs: number } }
-  | { type: 'attempt_end'; payload: { attempt: number; status: AttemptStatus; rounds: number; elapsedMs: number; error?: string; usage?: TokenUsage } };
+  | { type: 'attempt_end'; payload: { attempt: number; status: AttemptStatus; rounds: number; elapsedMs: number; error?: string; usage?: TokenUsage } }
+  | ToolProcessEvent;
 
-export type ProgressSink = (event: WorkerProgressEvent) => void;
+/**
+ * Where progress goes. A returned promise resolves once the event is written: the shell tool waits for
+ * its `tool_process` record that way (other events are not waited for; a rejection is logged).
+ */
+export type ProgressSink = (event: WorkerProgressEvent) => void | Promise<void>;
 
 /** One model call, for the trace archive. */
 export interface ModelCallTrace {

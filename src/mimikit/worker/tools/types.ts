@@ -37,6 +37,28 @@ export const DEFAULT_TOOL_LIMITS: ToolLimits = {
   fetchMaxBytes: 200_000,
 };
 
+/**
+ * A process group the shell tool started, put on record (progress event `tool_process`) before the command
+ * may run, so a runtime that crashed can find and end it at start-up. `startTime` (ticks since boot, field 22
+ * of `/proc/<pid>/stat`) and `bootId` tell the process apart from a later one with a reused pid; both are
+ * absent where `/proc` is not available (only the weaker pgid + command check is left then).
+ */
+export type ToolProcessRecord = {
+  pid: number;
+  pgid: number;
+  startTime?: number;
+  bootId?: string;
+  /** The command (its first `COMMAND_RECORD_CHARS` characters). */
+  command: string;
+};
+
+export const COMMAND_RECORD_CHARS = 1_000;
+
+/** What a tool reports about the processes it runs: `tool_process` when started, `tool_process_end` once its group is gone. */
+export type ToolProcessEvent =
+  | { type: 'tool_process'; payload: ToolProcessRecord }
+  | { type: 'tool_process_end'; payload: { pgid: number; reason?: string } };
+
 export interface ToolContext {
   /** The state directory (absolute). */
   workDir: string;
@@ -47,6 +69,11 @@ export interface ToolContext {
   /** Aborted when the task is canceled, timed out or the pool stops. */
   signal: AbortSignal;
   limits: ToolLimits;
+  /**
+   * The task's progress sink for process records. Resolves once the event is written; a `tool_process`
+   * that cannot be written keeps the command from running. Without it, commands run unrecorded.
+   */
+  progress?: (event: ToolProcessEvent) => Promise<void>;
 }
 
 /** What the model gets back; `ok: false` is an error the model sees, never an exception. */
