@@ -3,6 +3,7 @@
  * its body is read and decoded; a stream when its first content event arrives (the commit point) — any
  * failure before that is reported back so the executor can try the next target invisibly.
  */
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { UpstreamFailure, isContentEvent, type CanonicalResponse, type StreamEvent } from '../canonical/index.js';
 import { hasErrorField } from '../protocols/common.js';
@@ -10,6 +11,7 @@ import { SseParser } from '../protocols/sse.js';
 import type { StreamDecoder } from '../protocols/types.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
 import { AttemptTimer } from './attempt-timer.js';
+import { readBody } from './body-reader.js';
 import type { Candidate, ExchangeContext } from './exchange-types.js';
 import { failureFromThrown } from './network-failure.js';
 
@@ -22,7 +24,8 @@ export interface HeldFrame {
 export interface CommittedStream {
   kind: 'stream';
   held: HeldFrame[];
-  body: AsyncIterator<Buffer>;
+  /** The rest of the upstream body (paused), read by the delivery. */
+  body: Readable;
   parser: SseParser;
   decoder: StreamDecoder;
   /** The upstream ended before any content, cleanly: nothing more to read. */
@@ -151,10 +154,33 @@ async function readUntilCommit(
   passthrough: boolean,
   fail: (f: UpstreamFailure) => AttemptResult,
 ): Promise<AttemptResult> {
-  const body = (res.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const body = res.body as unknown as Readable;
   const parser = new SseParser();
   const decoder = runtime.codec.createStreamDecoder();
   const held: HeldFrame[] = [];
+  let committed = false;
+  let failed: UpstreamFailure | undefined;
+  const take = (sseEvents: ReturnType<SseParser['push']>) => {
+    for (const sse of sseEvents) {
+      const events = decoder.push(sse);
+      // After the first content event, the rest of the chunk belongs to the committed stream (errors included).
+      if (!committed) {
+        const error = events.find((e) => e.type === 'error');
+        if (error?.type === 'error') {
+          failed = error.failure;
+          return;
+        }
+        committed = events.some(isContentEvent);
+      }
+      held.push({ raw: sse.raw, events });
+    }
+  };
+  const read = await readBody(body, (chunk) => {
+    take(parser.push(chunk));
+    return failed || committed ? 'stop' : 'continue';
+  });
+  if (failed) return fail(failed);
+  if (read.error !== undefined && !committed) throw read.error;
   const commit = (ended: boolean): AttemptResult => ({
     ok: true,
     passthrough,
@@ -162,39 +188,24 @@ async function readUntilCommit(
     reply: { kind: 'stream', held, body, parser, decoder, ended },
     timer,
   });
-  for (;;) {
-    const chunk = await body.next();
-    const sseEvents = chunk.done ? parser.end() : parser.push(chunk.value);
-    let committed = false;
-    for (const sse of sseEvents) {
-      const events = decoder.push(sse);
-      // After the first content event, the rest of the chunk belongs to the committed stream (errors included).
-      if (!committed) {
-        const error = events.find((e) => e.type === 'error');
-        if (error?.type === 'error') return fail(error.failure);
-        committed = events.some(isContentEvent);
-      }
-      held.push({ raw: sse.raw, events });
-    }
-    if (committed && !chunk.done) return commit(false);
-    if (committed && chunk.done) {
-      held.push({ raw: '', events: decoder.end() });
-      return commit(true);
-    }
-    if (chunk.done) {
-      const tail = decoder.end();
-      const error = tail.find((e) => e.type === 'error');
-      if (error?.type === 'error') {
-        const f = error.failure;
-        return fail(
-          f.class === 'stream_broken'
-            ? new UpstreamFailure({ class: 'stream_broken', providerKey: candidate.providerKey, message: `stream ended before its first content event: ${f.message}` })
-            : f,
-        );
-      }
-      // A complete stream with no content (an empty reply) is a legitimate answer.
-      held.push({ raw: '', events: tail });
-      return commit(true);
-    }
+  if (committed && !read.ended) return commit(false);
+  take(parser.end());
+  if (failed) return fail(failed);
+  const tail = decoder.end();
+  if (committed) {
+    held.push({ raw: '', events: tail });
+    return commit(true);
   }
+  const error = tail.find((e) => e.type === 'error');
+  if (error?.type === 'error') {
+    const f = error.failure;
+    return fail(
+      f.class === 'stream_broken'
+        ? new UpstreamFailure({ class: 'stream_broken', providerKey: candidate.providerKey, message: `stream ended before its first content event: ${f.message}` })
+        : f,
+    );
+  }
+  // A complete stream with no content (an empty reply) is a legitimate answer.
+  held.push({ raw: '', events: tail });
+  return commit(true);
 }

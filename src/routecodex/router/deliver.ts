@@ -9,6 +9,8 @@ import type { CommittedStream, JsonReply } from './attempt.js';
 import type { AttemptTimer } from './attempt-timer.js';
 import type { ClientWriter, ExchangeContext } from './exchange-types.js';
 import { failureFromThrown } from './network-failure.js';
+import { readBody, type ChunkVerdict } from './body-reader.js';
+import type { Readable } from 'node:stream';
 
 export interface DeliveryResult {
   accumulator: StreamAccumulator;
@@ -85,27 +87,32 @@ export async function deliverStream(
     return true;
   };
   let upstreamDone = stream.ended;
-  try {
-    for (const frame of stream.held) if (!take(frame.raw, frame.events)) break;
-    timer.clear();
-    while (!failure && !upstreamDone && !accumulator.finished && !writer.closed) {
-      if (pending) {
-        await writer.write(pending);
-        pending = '';
-      }
+  for (const frame of stream.held) if (!take(frame.raw, frame.events)) break;
+  timer.clear();
+  if (!failure && !upstreamDone && !accumulator.finished && !writer.closed) {
+    const flush = (): ChunkVerdict => {
+      const text = pending;
+      pending = '';
+      return text === '' || writer.write(text) ? 'continue' : writer.drained();
+    };
+    const first = flush();
+    if (first !== 'continue') await first;
+    timer.arm(ctx.failover.idleStreamTimeoutMs, 'no stream event');
+    const read = await readBody(stream.body, (chunk) => {
       timer.arm(ctx.failover.idleStreamTimeoutMs, 'no stream event');
-      const chunk = await stream.body.next();
-      upstreamDone = chunk.done === true;
-      for (const sse of upstreamDone ? stream.parser.end() : stream.parser.push(chunk.value!)) {
-        if (!take(sse.raw, stream.decoder.push(sse))) break;
-      }
-      if (upstreamDone && !failure) take('', stream.decoder.end());
+      for (const sse of stream.parser.push(chunk)) if (!take(sse.raw, stream.decoder.push(sse))) break;
+      // The protocol's terminal event (or a failure) ends the answer; the rest is drained later.
+      if (failure || accumulator.finished || writer.closed) return 'stop';
+      return flush();
+    });
+    upstreamDone = read.ended;
+    if (read.error !== undefined && !failure && !accumulator.finished) failure = timer.timeoutFailure ?? failureFromThrown(read.error, providerKey, 'body');
+    if (read.ended && !failure && !accumulator.finished) {
+      for (const sse of stream.parser.end()) if (!take(sse.raw, stream.decoder.push(sse))) break;
+      if (!failure) take('', stream.decoder.end());
     }
-  } catch (e) {
-    failure = timer.timeoutFailure ?? failureFromThrown(e, providerKey, 'body');
-  } finally {
-    timer.dispose();
   }
+  timer.dispose();
   if (failure && !writer.closed) {
     failure.providerKey ??= providerKey;
     pending += encoder.encodeError(failure);
@@ -114,21 +121,17 @@ export async function deliverStream(
   if (!upstreamDone) {
     // The terminal event came before the upstream closed: read the rest in the background so the
     // connection stays reusable; after a failure, drop it.
-    if (failure) await stream.body.return?.().catch(() => undefined);
-    else void drain(stream.body, ctx.failover.idleStreamTimeoutMs);
+    if (failure) stream.body.destroy();
+    else drain(stream.body, ctx.failover.idleStreamTimeoutMs);
   }
   return failure ? { accumulator, failure } : { accumulator };
 }
 
 /** Reads what is left of an upstream body; gives up (closing the connection) after `limitMs`. */
-async function drain(body: AsyncIterator<Buffer>, limitMs: number): Promise<void> {
-  const timer = setTimeout(() => void body.return?.().catch(() => undefined), limitMs);
+function drain(body: Readable, limitMs: number): void {
+  const timer = setTimeout(() => body.destroy(), limitMs);
   timer.unref();
-  try {
-    for (let c = await body.next(); !c.done; c = await body.next());
-  } catch {
-    // the connection is gone; nothing to keep alive
-  } finally {
-    clearTimeout(timer);
-  }
+  body.once('close', () => clearTimeout(timer));
+  body.on('error', () => undefined);
+  body.resume();
 }

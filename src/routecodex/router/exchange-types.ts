@@ -72,8 +72,9 @@ export interface ClientWriter {
   readonly closed: boolean;
   sendJson(status: number, headers: Record<string, string>, body: string | Uint8Array): void;
   startStream(headers: Record<string, string>): void;
-  /** Resolves once the chunk is written (waits for drain under backpressure). */
-  write(chunk: string): Promise<void>;
+  /** Writes a chunk now; false means the client is slow: wait for `drained()` before writing more. */
+  write(chunk: string): boolean;
+  drained(): Promise<void>;
   /** Ends the answer, sending `last` with the end (one write). */
   end(last?: string): void;
 }

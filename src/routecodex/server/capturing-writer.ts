@@ -17,8 +17,12 @@ export class CapturingWriter implements ClientWriter {
   startStream(headers: Record<string, string>): void {
     this.streamHeaders = headers;
   }
-  async write(chunk: string): Promise<void> {
+  write(chunk: string): boolean {
     this.chunks.push(chunk);
+    return true;
+  }
+  drained(): Promise<void> {
+    return Promise.resolve();
   }
   end(last?: string): void {
     if (last) this.chunks.push(last);
@@ -29,7 +33,7 @@ export class CapturingWriter implements ClientWriter {
     if (this.json) this.real.sendJson(this.json.status, this.json.headers, this.json.body);
     else if (this.streamHeaders) {
       this.real.startStream(this.streamHeaders);
-      for (const c of this.chunks) await this.real.write(c);
+      for (const c of this.chunks) if (!this.real.write(c)) await this.real.drained();
       this.real.end();
     }
   }

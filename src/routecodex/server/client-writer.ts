@@ -35,11 +35,14 @@ export class RawClientWriter implements ClientWriter {
     this.res.writeHead(200, headers);
   }
 
-  async write(chunk: string): Promise<void> {
-    if (this.closed) return;
-    if (!this.res.write(chunk)) {
-      await Promise.race([once(this.res, 'drain'), once(this.res, 'close')]);
-    }
+  write(chunk: string): boolean {
+    if (this.closed) return true;
+    return this.res.write(chunk);
+  }
+
+  drained(): Promise<void> {
+    if (this.closed || !this.res.writableNeedDrain) return Promise.resolve();
+    return Promise.race([once(this.res, 'drain'), once(this.res, 'close')]).then(() => undefined);
   }
 
   end(last?: string): void {

@@ -86,7 +86,7 @@ export async function runWithStopMessage(
     const encoder = baseCtx.inbound.createStreamEncoder(encodeCtx);
     let out = '';
     for (const e of responseToEvents(combined)) out += encoder.encode(e);
-    await writer.write(out);
+    if (!writer.write(out)) await writer.drained();
     writer.end();
   } else {
     writer.sendJson(200, { ...replyHeaders, 'content-type': 'application/json' }, JSON.stringify(baseCtx.inbound.encodeResponse(combined, encodeCtx)));
