@@ -6,13 +6,14 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startFakeUpstream, type FakeUpstream } from '../../src/routecodex/testing/fake-upstream/index.js';
-import { startRouteCodex, type RouteCodexServer } from '../../src/routecodex/index.js';
+import type { FakeUpstream } from '../../src/routecodex/testing/fake-upstream/index.js';
+import type { RouteCodexServer } from '../../src/routecodex/index.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { loadMimikitConfig, type MimikitConfig } from '../../src/mimikit/config/index.js';
 import { LlmClient } from '../../src/mimikit/llm/client.js';
 import type { ChatModel, ChatRequest, ChatResult } from '../../src/mimikit/llm/types.js';
 import { Runtime } from '../../src/mimikit/orchestrator/index.js';
+import { startModelGateway } from '../../test/helpers/model-gateway.js';
 
 /** Calls the real client; tells `onCall` (synchronously) when each call starts. */
 export class TimedModel implements ChatModel {
@@ -35,24 +36,10 @@ export interface BenchEnv {
 }
 
 export async function startBenchEnv(configure: (config: MimikitConfig) => void): Promise<BenchEnv> {
-  const fake = await startFakeUpstream({ port: 0, latencyMs: 0, maxRecordedRequests: 100 });
-  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'mimikit-bench-rcx-'));
+  const upstream = await startModelGateway({ maxRecordedRequests: 100 });
+  const { fake, gateway } = upstream;
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'mimikit-bench-'));
-  const gateway = await startRouteCodex({
-    document: {
-      httpserver: { host: '127.0.0.1', port: 0 },
-      logging: { level: 'silent' },
-      virtualrouter: {
-        providers: { oa: { type: 'openai', baseURL: `${fake.url}/v1`, auth: { type: 'apikey', apiKey: 'k-bench' }, models: ['gpt-bench'] } },
-        routing: { default: ['oa.gpt-bench'], thinking: ['oa.gpt-bench'], background: ['oa.gpt-bench'] },
-        failover: { maxAttempts: 1 },
-      },
-    },
-    home,
-    env: {},
-    logger: silentLogger(),
-  });
-  const client = new LlmClient({ baseURL: `${gateway.url}/v1` });
+  const client = new LlmClient({ baseURL: upstream.baseURL });
   const model = new TimedModel(client);
   const config = await loadMimikitConfig({ workDir, env: {} });
   config.idle.afterMs = 3_600_000;
@@ -69,9 +56,7 @@ export async function startBenchEnv(configure: (config: MimikitConfig) => void):
     async close() {
       await runtime.stop();
       await client.close();
-      await gateway.close();
-      await fake.close();
-      await fs.rm(home, { recursive: true, force: true });
+      await upstream.close();
       await fs.rm(workDir, { recursive: true, force: true });
     },
   };

@@ -5,8 +5,9 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startFakeUpstream, type FakeRule, type FakeUpstream } from '../../src/routecodex/testing/fake-upstream/index.js';
-import { startRouteCodex, type RouteCodexServer } from '../../src/routecodex/index.js';
+import type { FakeRule, FakeUpstream } from '../../src/routecodex/testing/fake-upstream/index.js';
+import type { RouteCodexServer } from '../../src/routecodex/index.js';
+import { startModelGateway } from '../helpers/model-gateway.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { loadMimikitConfig, type MimikitConfig } from '../../src/mimikit/config/index.js';
 import { LlmClient } from '../../src/mimikit/llm/client.js';
@@ -32,25 +33,10 @@ export interface HarnessOptions {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const fake = await startFakeUpstream({ port: 0 });
-  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'mimikit-rcx-'));
+  const upstream = await startModelGateway({ failureThreshold: 1000, maxRecordedRequests: 10_000, ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}) });
+  const { fake, gateway } = upstream;
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'mimikit-e2e-'));
-  const gateway = await startRouteCodex({
-    document: {
-      httpserver: { host: '127.0.0.1', port: 0 },
-      logging: { level: 'silent' },
-      virtualrouter: {
-        providers: { oa: { type: 'openai', baseURL: `${fake.url}/v1`, auth: { type: 'apikey', apiKey: 'k-test' }, models: ['gpt-test'] } },
-        routing: { default: ['oa.gpt-test'], thinking: ['oa.gpt-test'], background: ['oa.gpt-test'] },
-        health: { failureThreshold: 1000 },
-        failover: { maxAttempts: options.maxAttempts ?? 1 },
-      },
-    },
-    home,
-    env: {},
-    logger: silentLogger(),
-  });
-  const model = new LlmClient({ baseURL: `${gateway.url}/v1`, idleTimeoutMs: 20_000 });
+  const model = new LlmClient({ baseURL: upstream.baseURL, idleTimeoutMs: 20_000 });
   const config = await loadMimikitConfig({ workDir, env: {} });
   config.idle.afterMs = 3_600_000;
   config.worker.retry = { maxAttempts: 1, backoffMs: 10 };
@@ -69,9 +55,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       await Promise.allSettled(runtimes.map((r) => r.stop()));
       await model.close();
-      await gateway.close();
-      await fake.close();
-      await fs.rm(home, { recursive: true, force: true });
+      await upstream.close();
       await fs.rm(workDir, { recursive: true, force: true });
     },
   };
