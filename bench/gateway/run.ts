@@ -90,7 +90,7 @@ async function startServers(opts: Options): Promise<Record<TargetId, Child>> {
   await fs.writeFile(configFile, JSON.stringify(routecodexConfig(direct.url), null, 2));
   const env: NodeJS.ProcessEnv = { ...process.env, ROUTECODEX_HOME: home };
   delete env.ROUTECODEX_CONFIG;
-  const profFlags = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
+  const profFlags = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', opts.cpuProfDir] : [];
   const routecodex = await startChild({
     name: 'routecodex',
     cwd: ROOT,

@@ -57,6 +57,14 @@ export interface StreamDecoder {
    * never came, returns an `error` event of class `stream_broken`.
    */
   end(): StreamEvent[];
+  /**
+   * True when the event only carries text, reasoning or argument deltas whose decoding would change no
+   * decoder state that matters later (terminal, usage, stop reason, tool-call bookkeeping, errors). A
+   * committed passthrough stream that does not need the decoded answer forwards such events unparsed.
+   * Checked on the raw text (see event-scan.ts): when unsure, it answers false. Optional: a decoder
+   * without it has every event decoded.
+   */
+  isPlainDelta?(event: SseEvent): boolean;
 }
 
 export interface UpstreamHttpRequest {

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { UpstreamFailure, isContentEvent, type CanonicalResponse, type StreamEvent } from '../canonical/index.js';
 import { hasErrorField } from '../protocols/common.js';
-import { SseParser } from '../protocols/sse.js';
+import { SseParser, type SseEvent } from '../protocols/sse.js';
 import type { StreamDecoder } from '../protocols/types.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
 import { AttemptTimer } from './attempt-timer.js';
@@ -23,12 +23,15 @@ export interface HeldFrame {
 
 export interface CommittedStream {
   kind: 'stream';
+  /** Decoded events up to the commit point. */
   held: HeldFrame[];
+  /** Events read after the commit point (in the same chunks), not decoded yet: the delivery decides. */
+  rest: SseEvent[];
   /** The rest of the upstream body (paused), read by the delivery. */
   body: Readable;
   parser: SseParser;
   decoder: StreamDecoder;
-  /** The upstream ended before any content, cleanly: nothing more to read. */
+  /** The upstream body was read to its end: nothing more to read (the parser and decoder are not ended). */
   ended: boolean;
 }
 
@@ -158,20 +161,23 @@ async function readUntilCommit(
   const parser = new SseParser();
   const decoder = runtime.codec.createStreamDecoder();
   const held: HeldFrame[] = [];
+  const rest: SseEvent[] = [];
   let committed = false;
   let failed: UpstreamFailure | undefined;
-  const take = (sseEvents: ReturnType<SseParser['push']>) => {
+  const take = (sseEvents: SseEvent[]) => {
     for (const sse of sseEvents) {
-      const events = decoder.push(sse);
-      // After the first content event, the rest of the chunk belongs to the committed stream (errors included).
-      if (!committed) {
-        const error = events.find((e) => e.type === 'error');
-        if (error?.type === 'error') {
-          failed = error.failure;
-          return;
-        }
-        committed = events.some(isContentEvent);
+      // After the first content event, the rest belongs to the committed stream (errors included).
+      if (committed) {
+        rest.push(sse);
+        continue;
       }
+      const events = decoder.push(sse);
+      const error = events.find((e) => e.type === 'error');
+      if (error?.type === 'error') {
+        failed = error.failure;
+        return;
+      }
+      committed = events.some(isContentEvent);
       held.push({ raw: sse.raw, events });
     }
   };
@@ -185,17 +191,14 @@ async function readUntilCommit(
     ok: true,
     passthrough,
     status: res.statusCode,
-    reply: { kind: 'stream', held, body, parser, decoder, ended },
+    reply: { kind: 'stream', held, rest, body, parser, decoder, ended },
     timer,
   });
-  if (committed && !read.ended) return commit(false);
+  if (committed) return commit(read.ended);
   take(parser.end());
   if (failed) return fail(failed);
+  if (committed) return commit(true);
   const tail = decoder.end();
-  if (committed) {
-    held.push({ raw: '', events: tail });
-    return commit(true);
-  }
   const error = tail.find((e) => e.type === 'error');
   if (error?.type === 'error') {
     const f = error.failure;
@@ -205,7 +208,7 @@ async function readUntilCommit(
         : f,
     );
   }
-  // A complete stream with no content (an empty reply) is a legitimate answer.
+  // A complete stream with no content (an empty reply) is a legitimate answer; its decoder has ended.
   held.push({ raw: '', events: tail });
   return commit(true);
 }

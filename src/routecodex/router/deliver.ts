@@ -11,11 +11,14 @@ import type { ClientWriter, ExchangeContext } from './exchange-types.js';
 import { failureFromThrown } from './network-failure.js';
 import { readBody, type ChunkVerdict } from './body-reader.js';
 import type { Readable } from 'node:stream';
+import type { SseEvent } from '../protocols/sse.js';
 
 export interface DeliveryResult {
   accumulator: StreamAccumulator;
   /** A passed-through JSON reply that was not decoded (nobody needed it). */
   undecoded?: boolean;
+  /** A passed-through stream whose plain deltas were forwarded undecoded: the accumulator has no content. */
+  contentSkipped?: boolean;
   /** Set when the stream failed after commit. */
   failure?: UpstreamFailure;
 }
@@ -86,8 +89,21 @@ export async function deliverStream(
     pending += r;
     return true;
   };
+  // Nobody needs the decoded answer of a passthrough stream: plain deltas go out as they came, unparsed.
+  const decoder = stream.decoder;
+  const skipPlain = passthrough && !ctx.needResponse && decoder.isPlainDelta !== undefined;
+  let skipped = false;
+  const takeSse = (sse: SseEvent): boolean => {
+    if (skipPlain && decoder.isPlainDelta!(sse)) {
+      pending += sse.raw;
+      skipped = true;
+      return true;
+    }
+    return take(sse.raw, decoder.push(sse));
+  };
   let upstreamDone = stream.ended;
   for (const frame of stream.held) if (!take(frame.raw, frame.events)) break;
+  if (!failure) for (const sse of stream.rest) if (!takeSse(sse)) break;
   timer.clear();
   if (!failure && !upstreamDone && !accumulator.finished && !writer.closed) {
     const flush = (): ChunkVerdict => {
@@ -100,17 +116,18 @@ export async function deliverStream(
     timer.arm(ctx.failover.idleStreamTimeoutMs, 'no stream event');
     const read = await readBody(stream.body, (chunk) => {
       timer.arm(ctx.failover.idleStreamTimeoutMs, 'no stream event');
-      for (const sse of stream.parser.push(chunk)) if (!take(sse.raw, stream.decoder.push(sse))) break;
+      for (const sse of stream.parser.push(chunk)) if (!takeSse(sse)) break;
       // The protocol's terminal event (or a failure) ends the answer; the rest is drained later.
       if (failure || accumulator.finished || writer.closed) return 'stop';
       return flush();
     });
     upstreamDone = read.ended;
     if (read.error !== undefined && !failure && !accumulator.finished) failure = timer.timeoutFailure ?? failureFromThrown(read.error, providerKey, 'body');
-    if (read.ended && !failure && !accumulator.finished) {
-      for (const sse of stream.parser.end()) if (!take(sse.raw, stream.decoder.push(sse))) break;
-      if (!failure) take('', stream.decoder.end());
-    }
+  }
+  // The upstream closed: what the parser still holds, then the decoder's verdict (terminal or broken).
+  if (upstreamDone && !failure && !accumulator.finished) {
+    for (const sse of stream.parser.end()) if (!takeSse(sse)) break;
+    if (!failure) take('', decoder.end());
   }
   timer.dispose();
   if (failure && !writer.closed) {
@@ -124,7 +141,9 @@ export async function deliverStream(
     if (failure) stream.body.destroy();
     else drain(stream.body, ctx.failover.idleStreamTimeoutMs);
   }
-  return failure ? { accumulator, failure } : { accumulator };
+  const result: DeliveryResult = failure ? { accumulator, failure } : { accumulator };
+  if (skipped) result.contentSkipped = true;
+  return result;
 }
 
 /** Reads what is left of an upstream body; gives up (closing the connection) after `limitMs`. */

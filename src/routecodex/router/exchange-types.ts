@@ -57,7 +57,7 @@ export interface ExchangeReport {
   brokenAfterCommit: boolean;
   clientAborted: boolean;
   usage?: Usage;
-  /** What the client received (ids as the client saw them), when an attempt was delivered. */
+  /** What the client received (ids as the client saw them), when an attempt was delivered and decoded. */
   response?: CanonicalResponse;
   /** The runtime that served it and whether the body was passed through unchanged. */
   servedBy?: { runtimeKey: string; passthrough: boolean };
@@ -96,7 +96,8 @@ export interface ExchangeContext {
   signal: CancelSignal;
   /**
    * The caller needs the decoded response (Responses conversation store, stopMessage). Without it, a
-   * passed-through JSON reply is forwarded without being decoded.
+   * passed-through JSON reply is forwarded without being decoded, and so are a passed-through stream's
+   * plain content deltas (the report then has no `response`).
    */
   needResponse: boolean;
   failover: FailoverConfig;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { UpstreamFailure, type PartStart, type StopReason, type StreamEvent } from '../../canonical/index.js';
 import { isRecord } from '../common.js';
+import { firstTypeIsOneOf, looksLikeObject } from '../event-scan.js';
 import { parseSseJson, type SseEvent } from '../sse.js';
 import type { StreamDecoder } from '../types.js';
 import { streamErrorFailure } from './errors.js';
@@ -37,6 +38,8 @@ const MessageDeltaSchema = z.object({
   delta: z.looseObject({ stop_reason: z.string().nullish(), stop_sequence: z.string().nullish() }).nullish(),
   usage: UsageSchema.nullish(),
 });
+
+const PLAIN_DELTA_TYPES: ReadonlySet<string> = new Set(['content_block_delta']);
 
 function malformed(message: string): UpstreamFailure {
   return new UpstreamFailure({ class: 'malformed', message });
@@ -97,6 +100,12 @@ export class AnthropicStreamDecoder implements StreamDecoder {
       default:
         return []; // unknown event types are ignored, as the SDK does
     }
+  }
+
+  /** A content_block_delta (text, thinking, signature, tool input): it changes no decoder state. */
+  isPlainDelta(sse: SseEvent): boolean {
+    if (this.done || !this.started || (sse.event !== undefined && sse.event !== 'content_block_delta')) return false;
+    return looksLikeObject(sse.data) && firstTypeIsOneOf(sse.data, PLAIN_DELTA_TYPES);
   }
 
   end(): StreamEvent[] {

@@ -8,11 +8,15 @@ import {
   type Usage,
 } from '../../canonical/index.js';
 import { isRecord, newToolCallId } from '../common.js';
+import { looksLikeObject, statefulKeyPattern } from '../event-scan.js';
 import { parseSseJson, type SseEvent } from '../sse.js';
 import type { StreamDecoder } from '../types.js';
 import { decodeInBandError } from './errors.js';
 import { stopReasonFromFinish, usageFromWire } from './mapping.js';
 import { WireChunk, malformed, reasoningText, type WireChunkT, type WireToolCallT } from './wire-schema.js';
+
+/** What makes a chunk more than a plain delta: tool calls, an error, a finish, usage, a refusal. */
+const STATEFUL_KEYS = statefulKeyPattern(['tool_calls', 'error'], ['finish_reason', 'usage', 'refusal']);
 
 interface OpenPart {
   index: number;
@@ -61,6 +65,12 @@ export class ChatStreamDecoder implements StreamDecoder {
     }
     this.chunk(parsed.data, out);
     return out;
+  }
+
+  /** A chunk with no tool call, finish, usage, refusal or error: only text/reasoning deltas. */
+  isPlainDelta(event: SseEvent): boolean {
+    if (this.done || !this.started || event.event !== undefined) return false;
+    return looksLikeObject(event.data) && !STATEFUL_KEYS.test(event.data);
   }
 
   end(): StreamEvent[] {

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { EMPTY_USAGE, UpstreamFailure, mergeUsage, type StreamEvent, type Usage } from '../../canonical/index.js';
 import { isRecord } from '../common.js';
+import { firstTypeIsOneOf, looksLikeObject } from '../event-scan.js';
 import { parseSseJson, type SseEvent } from '../sse.js';
 import type { StreamDecoder } from '../types.js';
 import { decodeInBandFailure } from './errors.js';
@@ -42,6 +43,17 @@ const Terminal = z.object({
     })
     .nullish(),
 });
+
+/**
+ * Deltas whose skipping changes nothing that matters later: an item whose deltas were not seen gets its
+ * content from its `.done` event instead. Refusal deltas are decoded (they set the stop reason).
+ */
+const PLAIN_DELTA_TYPES: ReadonlySet<string> = new Set([
+  'response.output_text.delta',
+  'response.reasoning_text.delta',
+  'response.reasoning_summary_text.delta',
+  'response.function_call_arguments.delta',
+]);
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -110,6 +122,12 @@ export class ResponsesStreamDecoder implements StreamDecoder {
         break; // lifecycle (created, in_progress, queued), `.done` echoes, provider tool progress
     }
     return out;
+  }
+
+  isPlainDelta(event: SseEvent): boolean {
+    if (this.finished || !this.started) return false;
+    if (event.event !== undefined && !PLAIN_DELTA_TYPES.has(event.event)) return false;
+    return looksLikeObject(event.data) && firstTypeIsOneOf(event.data, PLAIN_DELTA_TYPES);
   }
 
   end(): StreamEvent[] {
