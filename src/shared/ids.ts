@@ -8,9 +8,19 @@ let counter = 0;
  * A short unique id with an optional prefix: `prefix_<base36 time><process tag><counter>`. No
  * cryptographic randomness per call: ids are minted on the request hot path.
  */
+let lastMs = -1;
+let timePart = '';
+
 export function newId(prefix = ''): string {
   counter = (counter + 1) % 1_679_616; // 36^4
-  const id = `${Date.now().toString(36)}${PROCESS_TAG}${counter.toString(36).padStart(4, '0')}`;
+  const now = Date.now();
+  // The base-36 time changes once a millisecond; ids are minted many times a millisecond under load.
+  if (now !== lastMs) {
+    lastMs = now;
+    timePart = now.toString(36) + PROCESS_TAG;
+  }
+  const n = counter.toString(36);
+  const id = timePart + (n.length >= 4 ? n : '000'.slice(n.length - 1) + n);
   return prefix ? `${prefix}_${id}` : id;
 }
 

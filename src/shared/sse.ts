@@ -17,9 +17,12 @@ export class SseParser {
   private readonly decoder = new TextDecoder('utf-8');
   private buffer = '';
   private eventName: string | undefined;
-  private dataLines: string[] = [];
+  /** The first data line, and the others when there are several (most events have one). */
+  private data: string | undefined;
+  private moreData: string[] | undefined;
   private id: string | undefined;
-  private rawLines: string[] = [];
+  /** Raw text of the event in progress that came with earlier chunks (or the \r path), lines ended by \n. */
+  private rawCarry = '';
   private sawCr = false;
 
   /** Feeds a chunk of bytes; returns the events it completed. */
@@ -38,9 +41,10 @@ export class SseParser {
     const events = this.drain();
     if (this.buffer.length > 0) {
       this.processLine(this.buffer);
+      this.rawCarry += `${this.buffer}\n`;
       this.buffer = '';
     }
-    const last = this.dispatch();
+    const last = this.dispatch('');
     if (last) events.push(last);
     return events;
   }
@@ -57,10 +61,11 @@ export class SseParser {
       if (c === 13 && this.buffer.charCodeAt(i + 1) === 10) i++;
       start = i + 1;
       if (line.length === 0) {
-        const ev = this.dispatch();
+        const ev = this.dispatch('');
         if (ev) events.push(ev);
       } else {
         this.processLine(line);
+        this.rawCarry += `${line}\n`;
       }
     }
     this.buffer = this.buffer.slice(start);
@@ -71,33 +76,37 @@ export class SseParser {
     const events: SseEvent[] = [];
     const buf = this.buffer;
     let start = 0;
+    // Where the lines of the event in progress begin in `buf`: its raw text is one slice from there.
+    let eventStart = 0;
     for (let nl = buf.indexOf('\n'); nl !== -1; nl = buf.indexOf('\n', start)) {
-      const line = buf.slice(start, nl);
+      const lineStart = start;
       start = nl + 1;
-      if (line.length === 0) {
-        const ev = this.dispatch();
+      if (nl === lineStart) {
+        const ev = this.dispatch(buf.slice(eventStart, start));
+        eventStart = start;
         if (ev) events.push(ev);
       } else {
-        this.processLine(line);
+        this.processLine(buf.slice(lineStart, nl));
       }
     }
+    if (eventStart < start) this.rawCarry += buf.slice(eventStart, start);
     this.buffer = start === 0 ? buf : buf.slice(start);
     return events;
   }
 
   private processLine(line: string): void {
-    this.rawLines.push(line);
-    if (line.startsWith(':')) return; // comment / keep-alive
+    if (line.charCodeAt(0) === 58 /* : */) return; // comment / keep-alive
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
+    if (value.charCodeAt(0) === 32) value = value.slice(1);
     switch (field) {
       case 'event':
         this.eventName = value;
         break;
       case 'data':
-        this.dataLines.push(value);
+        if (this.data === undefined) this.data = value;
+        else (this.moreData ??= []).push(value);
         break;
       case 'id':
         this.id = value;
@@ -107,18 +116,22 @@ export class SseParser {
     }
   }
 
-  private dispatch(): SseEvent | undefined {
-    const hasData = this.dataLines.length > 0;
-    const raw = this.rawLines.join('\n');
-    const event: SseEvent | undefined = hasData
-      ? { data: this.dataLines.join('\n'), raw: raw + '\n\n' }
-      : undefined;
-    if (event && this.eventName !== undefined) event.event = this.eventName;
-    if (event && this.id !== undefined) event.id = this.id;
+  /** Ends the event in progress at a blank line; `rawTail` is its raw text not yet in `rawCarry`. */
+  private dispatch(rawTail: string): SseEvent | undefined {
+    let event: SseEvent | undefined;
+    if (this.data !== undefined) {
+      const data = this.moreData ? [this.data, ...this.moreData].join('\n') : this.data;
+      const raw = this.rawCarry + rawTail;
+      // The blank line that ends the event is part of its raw text (a final event may lack it).
+      event = { data, raw: raw.endsWith('\n\n') ? raw : raw.endsWith('\n') ? `${raw}\n` : `${raw}\n\n` };
+      if (this.eventName !== undefined) event.event = this.eventName;
+      if (this.id !== undefined) event.id = this.id;
+    }
     this.eventName = undefined;
-    this.dataLines = [];
+    this.data = undefined;
+    this.moreData = undefined;
     this.id = undefined;
-    this.rawLines = [];
+    this.rawCarry = '';
     return event;
   }
 }

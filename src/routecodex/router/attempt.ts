@@ -37,8 +37,8 @@ export interface CommittedStream {
 
 export interface JsonReply {
   kind: 'json';
-  /** Upstream bytes, forwarded as-is in passthrough. */
-  raw: string;
+  /** Upstream bytes, forwarded as-is in passthrough (never decoded to text unless parsed). */
+  raw: Buffer;
   /** Decoded, unless it was passed through and nobody needs it. */
   response?: CanonicalResponse;
 }
@@ -62,10 +62,19 @@ async function readText(body: Dispatcher.ResponseData['body']): Promise<string> 
   return body.text();
 }
 
-/** `{…}` around the text (whitespace aside): the shape of every protocol's JSON reply. */
-function looksLikeJsonObject(text: string): boolean {
-  const t = text.trim();
-  return t.startsWith('{') && t.endsWith('}');
+async function readBytes(body: Dispatcher.ResponseData['body']): Promise<Buffer> {
+  return Buffer.from(await body.arrayBuffer());
+}
+
+const isJsonSpace = (b: number | undefined): boolean => b === 32 || b === 10 || b === 13 || b === 9;
+
+/** `{…}` around the bytes (whitespace aside): the shape of every protocol's JSON reply. */
+function looksLikeJsonObject(bytes: Buffer): boolean {
+  let first = 0;
+  let last = bytes.length - 1;
+  while (first <= last && isJsonSpace(bytes[first])) first++;
+  while (last >= first && isJsonSpace(bytes[last])) last--;
+  return first < last && bytes[first] === 123 && bytes[last] === 125;
 }
 
 function parseMaybeJson(text: string): unknown {
@@ -119,12 +128,12 @@ export async function runAttempt(ctx: ExchangeContext, runtime: ProviderRuntime,
     }
     try {
       if (!stream) {
-        const raw = await readText(res.body);
+        const raw = await readBytes(res.body);
         timer.clear();
         // A passed-through reply nobody needs decoded is forwarded as the upstream wrote it; it is parsed
-        // only when it may be an error answered with 200 (a cheap look first: this is the hot path).
+        // only when it may be an error answered with 200 (a cheap look at the bytes first: the hot path).
         const mustParse = !passthrough || ctx.needResponse || !looksLikeJsonObject(raw) || raw.includes('"error"');
-        const parsed = mustParse ? parseMaybeJson(raw) : undefined;
+        const parsed = mustParse ? parseMaybeJson(raw.toString('utf8')) : undefined;
         if (typeof parsed === 'string') {
           return fail(new UpstreamFailure({ class: 'malformed', providerKey: candidate.providerKey, message: 'upstream answered 200 with a body that is not JSON' }));
         }
