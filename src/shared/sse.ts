@@ -3,6 +3,7 @@
  * The parser decodes UTF-8 in streaming mode, so a multi-byte character split across network chunks
  * is reassembled, and accepts \n, \r\n and \r line endings (per the WHATWG spec).
  */
+import { StringDecoder } from 'node:string_decoder';
 
 export interface SseEvent {
   /** The `event:` field; undefined for the default "message" type. */
@@ -14,7 +15,8 @@ export interface SseEvent {
 }
 
 export class SseParser {
-  private readonly decoder = new TextDecoder('utf-8');
+  // StringDecoder, not TextDecoder: same streaming UTF-8 semantics, far cheaper to create and to run.
+  private readonly decoder = new StringDecoder('utf8');
   private buffer = '';
   private eventName: string | undefined;
   /** The first data line, and the others when there are several (most events have one). */
@@ -27,7 +29,7 @@ export class SseParser {
 
   /** Feeds a chunk of bytes; returns the events it completed. */
   push(chunk: Uint8Array | string): SseEvent[] {
-    let text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    let text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
     if (this.sawCr && text.startsWith('\n')) text = text.slice(1); // \r\n split across chunks
     this.sawCr = text.endsWith('\r');
     this.buffer += text;
@@ -36,7 +38,7 @@ export class SseParser {
 
   /** End of input: a trailing event without its blank line is still dispatched. */
   end(): SseEvent[] {
-    const tail = this.decoder.decode();
+    const tail = this.decoder.end();
     if (tail) this.buffer += tail;
     const events = this.drain();
     if (this.buffer.length > 0) {
