@@ -6,10 +6,41 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { pidAlive } from './process-alive.js';
 
 /** A unique temp name next to `file`: `.<basename>.<pid>.<random>.<tag>` (a crash leaves it; readers never read it). */
 export function tempPathFor(file: string, tag = 'tmp'): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.${tag}`);
+}
+
+/** `.<basename>.<pid>.<12 hex>.<tag>`: the names `tempPathFor` makes. */
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{12}\.[A-Za-z.]+$/;
+
+/**
+ * Removes from `dir` the temp files of writers that died mid-write: the pid in the name is not running
+ * on this host and the file is older than `minAgeMs` (a live write takes milliseconds; the age also
+ * protects another host's writer on a shared filesystem, whose pid means nothing here). Returns the
+ * names removed; a file that vanished meanwhile is skipped.
+ */
+export async function removeDeadWritersTemps(dir: string, minAgeMs = 60_000, now = Date.now()): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = TEMP_NAME.exec(name)?.[1];
+    if (pid === undefined || pidAlive(Number(pid))) continue;
+    const file = path.join(dir, name);
+    const stat = await fs.stat(file).catch(() => undefined);
+    if (!stat?.isFile() || now - stat.mtimeMs < minAgeMs) continue;
+    await fs.rm(file, { force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 async function writeSynced(tmp: string, data: string | Uint8Array, mode: number): Promise<void> {

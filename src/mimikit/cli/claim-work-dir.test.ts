@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InstanceLockError, StatePaths } from '../storage/index.js';
 import { deadPid } from '../storage/testing/child-process.js';
@@ -34,5 +35,29 @@ describe('claimWorkDir', () => {
     await fs.mkdir(`${paths.inputsFile}.lock`);
     await expect(claimWorkDir(paths)).rejects.toBeInstanceOf(InstanceLockError);
     expect((await fs.stat(`${paths.inputsFile}.lock`)).isDirectory()).toBe(true);
+  });
+
+  it('removes the temp files of writes a dead process did not finish, in the state directories only', async () => {
+    const paths = await newPaths();
+    await paths.ensureLayout();
+    const dead = await deadPid();
+    const archiveDir = paths.archiveDir('2026-11-20');
+    await fs.mkdir(archiveDir, { recursive: true });
+    const left = {
+      snapshot: path.join(paths.root, `.runtime-snapshot.json.${dead}.0123456789ab.tmp`),
+      personaVersion: path.join(paths.personaVersionsDir, `.new.${dead}.abcdef012345.tmp`),
+      archive: path.join(archiveDir, `.new.${dead}.00112233aabb.tmp`),
+    };
+    const kept = {
+      live: path.join(paths.root, `.agent_persona.md.${process.pid}.0123456789ab.tmp`),
+      workspace: path.join(paths.workspaceDir, `.x.${dead}.0123456789ab.tmp`),
+      notATemp: path.join(paths.root, '.notes'),
+    };
+    for (const f of [...Object.values(left), ...Object.values(kept)]) await fs.writeFile(f, 'partial');
+    const claimed = await claimWorkDir(paths);
+    expect([...claimed.clearedTemps].sort()).toEqual(Object.values(left).map((f) => paths.relative(f)).sort());
+    for (const f of Object.values(left)) await expect(fs.access(f)).rejects.toThrow();
+    for (const f of Object.values(kept)) await expect(fs.access(f)).resolves.toBeUndefined();
+    await claimed.lock.release();
   });
 });

@@ -10,9 +10,9 @@ import { ConfigError } from '../../shared/config-file.js';
 import { isLoopbackHost } from '../../shared/net.js';
 import { loadMimikitConfig } from '../config/index.js';
 import { Runtime, type ExitReason } from '../orchestrator/index.js';
-import { InstanceLockError, SnapshotError, StatePaths, createRuntimeLogger, type InstanceLock, type RuntimeLogger } from '../storage/index.js';
+import { InstanceLockError, SnapshotError, StatePaths, createRuntimeLogger, type RuntimeLogger } from '../storage/index.js';
 import { parseArgs, UsageError, USAGE } from './args.js';
-import { claimWorkDir } from './claim-work-dir.js';
+import { claimWorkDir, type ClaimedWorkDir } from './claim-work-dir.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_RESTART, EXIT_USAGE } from './exit-codes.js';
 import { openModelEndpoint, type ModelEndpoint } from './model-endpoint.js';
 import { emptyWorkDir } from './reset.js';
@@ -33,7 +33,7 @@ async function run(argv: string[]): Promise<number> {
   const paths = new StatePaths(workDir);
   let stopping: Promise<void> | undefined;
   let exitCode = EXIT_OK;
-  const { lock, clearedLocks }: { lock: InstanceLock; clearedLocks: string[] } = await claimWorkDir(paths, {
+  const { lock, clearedLocks, clearedTemps }: ClaimedWorkDir = await claimWorkDir(paths, {
     onTakeover: (previous, reason) => say(`took over a stale lock${previous ? ` of pid ${previous.pid}` : ''} (${reason})`),
     onLost: (reason) => {
       say(`the instance lock was lost (${reason}); stopping`);
@@ -73,6 +73,7 @@ async function run(argv: string[]): Promise<number> {
   try {
     log = createRuntimeLogger(paths);
     if (clearedLocks.length > 0) log.logger.warn({ locks: clearedLocks }, 'removed file locks left by a previous process');
+    if (clearedTemps.length > 0) log.logger.warn({ files: clearedTemps }, 'removed temp files of writes a previous process did not finish');
     endpoint = await openModelEndpoint(config, process.env, log.logger);
     runtime = await Runtime.open({ workDir, config, model: endpoint.client, logger: log.logger });
     runtime.onExit((reason: ExitReason) => void shutdown(EXIT_RESTART, reason === 'reset'));

@@ -12,5 +12,5 @@ export { PersonaStore, fsSafeTimestamp, type PersonaUpdate } from './persona.js'
 export { TaskLog, taskLogEntrySchema, type TaskLogEntry } from './tasks-log.js';
 export { createRuntimeLogger, LOG_SCHEMA, type RuntimeLogger } from './runtime-log.js';
 export { acquireInstanceLock, InstanceLockError, lockRecordSchema, type InstanceLock, type InstanceLockOptions, type LockRecord } from './instance-lock.js';
-export { clearStaleFileLocks, lockedDirs } from './stale-locks.js';
+export { clearDeadWritersTemps, clearStaleFileLocks, lockedDirs } from './stale-locks.js';
 export { parseDocument, splitSections, type ParsedDocument } from './front-matter.js';

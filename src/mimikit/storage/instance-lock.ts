@@ -16,6 +16,7 @@ import { serialized } from '../../shared/file-lock.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import type { StatePaths } from './paths.js';
 import { NoFreeNameError, writeFileExclusive } from './exclusive-write.js';
+import { pidAlive } from '../../shared/process-alive.js';
 
 export const lockRecordSchema = z
   .object({ pid: z.number().int().positive(), token: z.string().min(1), hostname: z.string(), createdAt: z.iso.datetime(), heartbeatAt: z.iso.datetime() })
@@ -53,15 +54,6 @@ export interface InstanceLock {
 }
 
 const MAX_ATTEMPTS = 5;
-
-function isPidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== 'ESRCH'; // EPERM: alive, just not ours
-  }
-}
 
 function parseLock(text: string): LockRecord | undefined {
   try {
@@ -111,7 +103,7 @@ async function staleReason(file: string, holder: LockRecord | undefined, now: nu
     const stat = await fs.stat(file).catch(() => undefined);
     return stat && now - stat.mtimeMs > staleAfterMs ? `unreadable lock file older than ${staleAfterMs} ms` : undefined;
   }
-  if (holder.hostname === os.hostname() && !isPidAlive(holder.pid)) return `pid ${holder.pid} is not running`;
+  if (holder.hostname === os.hostname() && !pidAlive(holder.pid)) return `pid ${holder.pid} is not running`;
   const age = now - Date.parse(holder.heartbeatAt);
   if (age > staleAfterMs) return `heartbeat of pid ${holder.pid} is ${age} ms old`;
   return undefined;

@@ -11,10 +11,14 @@
  *   refreshes its file locks (every 5 s), so those were already stale for proper-lockfile (10 s);
  * - this process has not appended anything yet.
  * `workspace/` and `generated/` belong to the tasks and are never touched.
+ *
+ * The same moment clears the temp files of atomic and exclusive writes (`.<name>.<pid>.<hex>.<tag>`)
+ * that a killed writer left: readers never read them, but they would pile up across crashes.
  */
 import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { removeDeadWritersTemps } from '../../shared/atomic-write.js';
 import type { StatePaths } from './paths.js';
 
 /** proper-lockfile's lock of `file` is the directory `file.lock`; every locked file here is a JSONL file. */
@@ -42,6 +46,26 @@ export async function clearStaleFileLocks(paths: StatePaths): Promise<string[]> 
       await fs.rm(lock, { recursive: true, force: true });
       removed.push(paths.relative(lock));
     }
+  }
+  return removed;
+}
+
+/** The directories that get atomic or exclusive writes: the root, persona versions, and every dated archive and trace directory. */
+async function writtenDirs(paths: StatePaths): Promise<string[]> {
+  const dirs = [paths.root, paths.personaVersionsDir];
+  for (const parent of [paths.tasksDir, paths.tracesDir]) {
+    const entries = await fs.readdir(parent, { withFileTypes: true }).catch((e: unknown) => ((e as NodeJS.ErrnoException).code === 'ENOENT' ? [] : Promise.reject(e)));
+    for (const entry of entries) if (entry.isDirectory()) dirs.push(path.join(parent, entry.name));
+  }
+  return dirs;
+}
+
+/** Removes the temp files dead writers left in the state directories; returns them relative to the work dir. */
+export async function clearDeadWritersTemps(paths: StatePaths): Promise<string[]> {
+  const removed: string[] = [];
+  // Holding the instance lock, no other live process writes here: no minimum age is needed.
+  for (const dir of await writtenDirs(paths)) {
+    for (const name of await removeDeadWritersTemps(dir, 0)) removed.push(paths.relative(path.join(dir, name)));
   }
   return removed;
 }

@@ -120,6 +120,41 @@ describe('FileLeaseLocks', () => {
     expect(fences).toEqual([1, 2, 3, 4]);
   });
 
+  it('clears the temp and side files of lock writers that died mid-operation (dead pid and older than a minute), once per directory', async () => {
+    const file = locks.lockPath('token-manager/leader');
+    const lockDir = path.dirname(file);
+    await fs.mkdir(lockDir, { recursive: true });
+    const dead = deadPid();
+    const names = {
+      deadOld: `.leader.json.${dead}.0123456789ab.renew`,
+      deadOldGrave: `.leader.json.${dead}.abcdef012345.stale`,
+      deadOldNew: `.new.${dead}.00112233aabb.tmp`,
+      deadYoung: `.leader.json.${dead}.ffffffffffff.renew`,
+      liveOld: `.leader.json.${process.pid}.0123456789ab.renewing`,
+      unrelated: '.leader.json.notes',
+    };
+    const old = new Date(Date.now() - 5 * 60_000);
+    for (const [key, name] of Object.entries(names)) {
+      const p = path.join(lockDir, name);
+      await fs.writeFile(p, 'x');
+      if (key !== 'deadYoung') await fs.utimes(p, old, old);
+    }
+    expect(await locks.acquire('token-manager/leader', 'me', 30_000)).toBeDefined();
+    const left = await fs.readdir(lockDir);
+    expect(left).not.toContain(names.deadOld);
+    expect(left).not.toContain(names.deadOldGrave);
+    expect(left).not.toContain(names.deadOldNew);
+    for (const kept of [names.deadYoung, names.liveOld, names.unrelated, 'leader.json']) expect(left).toContain(kept);
+    expect(reports.some((r) => r.includes('removed 3 temp file(s)'))).toBe(true);
+
+    // Once per directory: a leftover appearing later is not looked for on every acquire.
+    const later = path.join(lockDir, `.leader.json.${dead}.aaaaaaaaaaaa.renew`);
+    await fs.writeFile(later, 'x');
+    await fs.utimes(later, old, old);
+    await locks.acquire('token-manager/leader', 'me-again', 30_000);
+    expect(await fs.readdir(lockDir)).toContain(path.basename(later));
+  });
+
   it('rejects lease names that are not filesystem-safe', async () => {
     await expect(locks.acquire('../escape', 'a', 1_000)).rejects.toThrow(/invalid lease name/);
     await expect(locks.acquire('a//b', 'a', 1_000)).rejects.toThrow(/invalid lease name/);

@@ -3,16 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { NoFreeNameError, tempPathFor, writeFileAtomic, writeFileToFreeName } from '../../../../shared/atomic-write.js';
 
-/** `process.kill(pid, 0)`: ESRCH → dead; EPERM → alive (another user's process). */
-export function pidAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { pidAlive } from '../../../../shared/process-alive.js';
 
 export function errCode(e: unknown): string | undefined {
   return (e as NodeJS.ErrnoException).code;

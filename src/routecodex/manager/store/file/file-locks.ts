@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../../../../shared/clock.js';
+import { removeDeadWritersTemps } from '../../../../shared/atomic-write.js';
 import { fsSafeSegment } from '../../../../shared/ids.js';
 import type { Lease, LeaseHolder, LeaseLocks } from '../types.js';
 import { createExclusive, errCode, pidAlive, replaceFile, sideName } from './file-lock-io.js';
@@ -47,6 +48,8 @@ function serialize(lock: LockFile): string {
 
 export class FileLeaseLocks implements LeaseLocks {
   private readonly host = os.hostname();
+  /** Directories already cleared of dead writers' temp files (once per directory and process). */
+  private readonly swept = new Set<string>();
 
   constructor(
     private readonly stateDir: string,
@@ -66,6 +69,7 @@ export class FileLeaseLocks implements LeaseLocks {
   async acquire(name: string, ownerId: string, ttlMs: number): Promise<Lease | undefined> {
     const file = this.lockPath(name);
     await fs.mkdir(path.dirname(file), { recursive: true });
+    await this.sweepOnce(path.dirname(file));
     for (let round = 0; round < 3; round++) {
       const lock = this.newLock(ownerId, ttlMs, (await this.readFence(file)) + 1);
       if (await createExclusive(file, serialize(lock))) return this.settle(name, file, lock);
@@ -144,6 +148,18 @@ export class FileLeaseLocks implements LeaseLocks {
     if (parsed) return { kind: 'held', text, lock: parsed };
     this.report(`lease "${name}": lock file ${file} is not a valid lock (treated as held until ${new Date(mtimeMs).toISOString()} + ttl)`);
     return { kind: 'corrupt', text, mtimeMs };
+  }
+
+  /** Temp and side files of lock writers that crashed mid-operation are never read; they are cleared here. */
+  private async sweepOnce(dir: string): Promise<void> {
+    if (this.swept.has(dir)) return;
+    this.swept.add(dir);
+    try {
+      const removed = await removeDeadWritersTemps(dir);
+      if (removed.length > 0) this.report(`lease locks: removed ${removed.length} temp file(s) left in ${dir} by writers that died: ${removed.join(', ')}`);
+    } catch (e) {
+      this.report(`lease locks: could not clear dead writers' temp files in ${dir}: ${(e as Error).message}`);
+    }
   }
 
   /** Renames the stale file away; wins only if the moved content is exactly the one judged stale. */
