@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pidAlive } from './process-alive.js';
+import { listDir } from './list-dir.js';
 
 /** A unique temp name next to `file`: `.<basename>.<pid>.<random>.<tag>` (a crash leaves it; readers never read it). */
 export function tempPathFor(file: string, tag = 'tmp'): string {
@@ -23,15 +24,8 @@ const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{12}\.[A-Za-z.]+$/;
  * names removed; a file that vanished meanwhile is skipped.
  */
 export async function removeDeadWritersTemps(dir: string, minAgeMs = 60_000, now = Date.now()): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await fs.readdir(dir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
   const removed: string[] = [];
-  for (const name of names) {
+  for (const name of await listDir(dir)) {
     const pid = TEMP_NAME.exec(name)?.[1];
     if (pid === undefined || pidAlive(Number(pid))) continue;
     const file = path.join(dir, name);

@@ -3,12 +3,12 @@
  * written with ONE append (its reply line last, see docs/mimikit-design.md §2), to the UTC day of the
  * write. A batch re-run after a crash can repeat message ids; every read returns an id once (the first).
  */
-import fs from 'node:fs/promises';
 import { appendJsonLines } from '../../shared/jsonl.js';
 import { historyMessageSchema, type HistoryMessage } from '../model/index.js';
 import { utcDay, type StatePaths } from './paths.js';
 import { readValidLines, validateForWrite, type CorruptLineHandler } from './validated-jsonl.js';
 import { HistoryQueryError, normalizeSearch, searchMessages, type HistoryHit, type HistorySearchQuery } from './history-search.js';
+import { listDir } from '../../shared/list-dir.js';
 
 export interface HistoryStoreOptions {
   onCorrupt?: CorruptLineHandler;
@@ -37,14 +37,7 @@ export class HistoryStore {
 
   /** The days that have a history file, oldest first. */
   async listDays(): Promise<string[]> {
-    let names: string[];
-    try {
-      names = await fs.readdir(this.paths.historyDir);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw e;
-    }
-    return names.flatMap((n) => DAY_FILE.exec(n)?.[1] ?? []).sort();
+    return (await listDir(this.paths.historyDir)).flatMap((n) => DAY_FILE.exec(n)?.[1] ?? []).sort();
   }
 
   /** The valid messages of one day file, in write order, each id once (the first). */

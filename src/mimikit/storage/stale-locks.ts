@@ -15,11 +15,11 @@
  * The same moment clears the temp files of atomic and exclusive writes (`.<name>.<pid>.<hex>.<tag>`)
  * that a killed writer left: readers never read them, but they would pile up across crashes.
  */
-import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { removeDeadWritersTemps } from '../../shared/atomic-write.js';
 import type { StatePaths } from './paths.js';
+import { listDirEntries } from '../../shared/list-dir.js';
 
 /** proper-lockfile's lock of `file` is the directory `file.lock`; every locked file here is a JSONL file. */
 const FILE_LOCK = /\.jsonl\.lock$/;
@@ -33,14 +33,7 @@ export function lockedDirs(paths: StatePaths): string[] {
 export async function clearStaleFileLocks(paths: StatePaths): Promise<string[]> {
   const removed: string[] = [];
   for (const dir of lockedDirs(paths)) {
-    let entries: Dirent[];
-    try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw e;
-    }
-    for (const entry of entries) {
+    for (const entry of await listDirEntries(dir)) {
       if (!entry.isDirectory() || !FILE_LOCK.test(entry.name)) continue;
       const lock = path.join(dir, entry.name);
       await fs.rm(lock, { recursive: true, force: true });
@@ -54,8 +47,7 @@ export async function clearStaleFileLocks(paths: StatePaths): Promise<string[]> 
 async function writtenDirs(paths: StatePaths): Promise<string[]> {
   const dirs = [paths.root, paths.personaVersionsDir];
   for (const parent of [paths.tasksDir, paths.tracesDir]) {
-    const entries = await fs.readdir(parent, { withFileTypes: true }).catch((e: unknown) => ((e as NodeJS.ErrnoException).code === 'ENOENT' ? [] : Promise.reject(e)));
-    for (const entry of entries) if (entry.isDirectory()) dirs.push(path.join(parent, entry.name));
+    for (const entry of await listDirEntries(parent)) if (entry.isDirectory()) dirs.push(path.join(parent, entry.name));
   }
   return dirs;
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { writeJsonAtomic } from '../../../shared/atomic-write.js';
 import { readTokenFile, TokenFileError, type OAuthToken } from '../../providers/token-file.js';
 import { parseTokenFileName } from './oauth-settings.js';
+import { listDir } from '../../../shared/list-dir.js';
 
 export function authDirOf(home: string): string {
   return path.join(home, 'auth');
@@ -15,14 +16,7 @@ export function authDirOf(home: string): string {
 
 /** Every token file of the auth directory (full paths, sorted); none when the directory does not exist. */
 export async function listTokenFiles(authDir: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await fs.readdir(authDir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-  return names.filter((n) => parseTokenFileName(n) !== undefined).sort().map((n) => path.join(authDir, n));
+  return (await listDir(authDir)).filter((n) => parseTokenFileName(n) !== undefined).sort().map((n) => path.join(authDir, n));
 }
 
 export interface FileStamp {

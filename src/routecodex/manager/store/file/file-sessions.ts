@@ -14,6 +14,7 @@ import { fsSafeSegment } from '../../../../shared/ids.js';
 import type { Logger } from '../../../../shared/logger.js';
 import { sessionRoutingStateSchema, type SessionRoutingState } from '../../../router/session/state.js';
 import type { SessionPersistence } from '../types.js';
+import { listDir } from '../../../../shared/list-dir.js';
 
 const sessionFileSchema = z
   .object({ version: z.literal(1), sessionId: z.string().min(1), expiresAt: z.number(), state: sessionRoutingStateSchema })
@@ -60,15 +61,8 @@ export class FileSessionPersistence implements SessionPersistence {
   }
 
   async sweep(now: number): Promise<number> {
-    let names: string[];
-    try {
-      names = await fs.readdir(this.dir);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-      throw e;
-    }
     let removed = 0;
-    for (const name of names) {
+    for (const name of await listDir(this.dir)) {
       const file = path.join(this.dir, name);
       if (name.startsWith('.') && name.endsWith('.tmp')) await this.removeStaleTemp(file);
       else if (name.endsWith('.json') && (await serialized(file, () => this.sweepOne(file, now)))) removed++;

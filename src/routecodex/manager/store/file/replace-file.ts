@@ -6,6 +6,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../../../../shared/atomic-write.js';
+import { listDir } from '../../../../shared/list-dir.js';
 
 export interface ReplaceHooks {
   /** Test hook: runs after the temp file is complete and synced, before the rename. */
@@ -22,14 +23,7 @@ export async function replaceFileAtomically(file: string, text: string, hooks: R
 /** Deletes temp files a crashed replacement of `file` left behind; returns their names. */
 export async function removeStaleTemps(file: string): Promise<string[]> {
   const dir = path.dirname(file);
-  let names: string[];
-  try {
-    names = await fs.readdir(dir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-  const stale = names.filter((n) => n.startsWith(tempPrefix(file)) && n.endsWith(`.${TEMP_TAG}`));
+  const stale = (await listDir(dir)).filter((n) => n.startsWith(tempPrefix(file)) && n.endsWith(`.${TEMP_TAG}`));
   await Promise.all(stale.map((n) => fs.rm(path.join(dir, n), { force: true })));
   return stale;
 }
