@@ -61,4 +61,15 @@ describe('readBody', () => {
     expect(r.ended).toBe(false);
     expect(r.error).toBeDefined();
   });
+
+  it('answers at once for a body destroyed before it was read (no wait for a close that already happened)', async () => {
+    const body = new PassThrough();
+    body.write('held');
+    body.on('error', () => undefined);
+    body.destroy(new Error('connection reset'));
+    await new Promise((r) => setImmediate(r));
+    const result = await readBody(body, () => 'continue');
+    expect(result.ended).toBe(false);
+    expect((result.error as Error).message).toBe('connection reset');
+  });
 });

@@ -59,6 +59,8 @@ export function readBody(body: Readable, onChunk: (chunk: Buffer) => ChunkVerdic
     body.on('error', onError);
     body.on('close', onClose);
     if (body.readableEnded) finish({ ended: true });
+    // Destroyed before this reader came (its 'close' is gone): broken, never a wait for events that will not come.
+    else if (body.destroyed) finish({ ended: false, error: body.errored ?? new Error('upstream body closed before its end') });
     else body.resume();
   });
 }
